@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The full test suite, exactly as CI runs it (.ci/run calls this script).
+# Installs its own prerequisites, then: formatting, clippy with warnings as errors, and every
+# Rust and C test (the C suites are driven by cargo test, which prints each suite's summary).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ci/setup.sh
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets -- -D warnings
+# The ABI golden-file check must run, not skip, wherever this script runs.
+WS2EMU_REQUIRE_MINGW=1 cargo test --workspace

@@ -1,0 +1,16 @@
+//! The OS layer: the only code in ws2emu that makes system calls.
+//!
+//! Everything above it (the object model, the catalog, the upcalls) is safe Rust built on three
+//! primitives:
+//! - [`Notifier`]: a pollable, level-triggered flag that any thread can raise (eventfd, with a
+//!   pipe as the fallback where eventfd is unavailable);
+//! - [`PollSet`]: waiting until any of a set of descriptors is readable or a deadline passes;
+//! - [`current_thread_id`]: the kernel id of the calling thread.
+
+mod notifier;
+mod poll;
+mod thread;
+
+pub use notifier::Notifier;
+pub use poll::{PollSet, Readiness};
+pub use thread::current_thread_id;
