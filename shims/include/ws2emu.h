@@ -43,7 +43,7 @@
 /* ---------------------------------------------------------------------------------------------
  * glibc coexistence.
  *
- * glibc defines its own fd_set, FD_SET, struct timeval, u_long, select and gethostname, with
+ * glibc defines its own fd_set, FD_SET, struct timeval, u_long, socklen_t, select and gethostname, with
  * Linux layouts. Windows source that also includes <stdio.h>/<stdlib.h>/<pthread.h> must see the
  * Winsock ones. We therefore include the glibc headers that declare those names *first* (their
  * include guards then keep later includes from declaring them again), and afterwards rename the
@@ -73,6 +73,7 @@
 #include <sys/types.h>
 #include <sys/select.h>
 #include <sys/time.h>
+#include <time.h> /* with _GNU_SOURCE (always on in g++) it declares struct timex { struct timeval } */
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -106,6 +107,7 @@
 #define u_long ws2emu_u_long
 #define select ws2emu_select
 #define gethostname ws2emu_gethostname
+#define socklen_t ws2emu_socklen_t /* glibc's <unistd.h> declares an unsigned one */
 
 /* ---------------------------------------------------------------------------------------------
  * Microsoft compiler keywords.
@@ -183,7 +185,9 @@
 #endif
 
 /* #pragma comment(lib, ...), #pragma warning(...) and other MSVC pragmas are harmless: GCC
- * ignores unknown pragmas, and this keeps -Wall -Werror from turning that into an error. */
+ * ignores unknown pragmas, and this keeps -Wall -Werror from turning that into an error in C.
+ * g++ before 13 ignores this for pragmas seen by the preprocessor, so the documented flags
+ * (pkg-config's ws2emu cflags) also carry -Wno-unknown-pragmas. */
 #pragma GCC diagnostic ignored "-Wunknown-pragmas"
 
 #endif /* WS2EMU_H */

@@ -28,6 +28,10 @@ pub unsafe fn fd_is_set(fd: SOCKET, set: *const fd_set) -> bool {
     }
 }
 
+/// The export behind `FD_ISSET`.
+///
+/// # Safety
+/// `set` is NULL or points to an `fd_set` holding at least `fd_count` entries.
 #[no_mangle]
 pub unsafe extern "system" fn __WSAFDIsSet(fd: SOCKET, set: *mut fd_set) -> i32 {
     // SAFETY: the C caller passes the fd_set it built with FD_SET (FD_ISSET's contract).

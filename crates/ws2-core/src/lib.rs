@@ -1,0 +1,13 @@
+//! ws2emu's object model, in safe Rust.
+//!
+//! Everything the WPU upcalls and the Win32 subset act on lives here: one process-wide handle
+//! space ([`handle`]), the error type ([`error`]), waitable objects and waits, threads and their
+//! APC queues, message queues, completion ports and socket entries. System calls go through
+//! `ws2-os`; C function pointers never reach this crate (the C ABI crate wraps them in closures),
+//! so no `unsafe` is needed here.
+
+pub mod error;
+pub mod handle;
+pub mod signal;
+
+pub use error::{Result, WinError};

@@ -1,0 +1,163 @@
+//! Waitable kernel-object state: events (manual- and auto-reset) and semaphores.
+//!
+//! Windows contract: an event is signalled or not; a wait satisfied by a manual-reset event
+//! leaves it signalled (it releases every waiter), one satisfied by an auto-reset event resets
+//! it (it releases one waiter); a semaphore is signalled while its count is above zero and each
+//! satisfied wait takes one unit. `SetEvent`/`ResetEvent` are idempotent.
+//!
+//! Emulation: the count lives under a mutex and is the truth; a [`Notifier`] (eventfd) mirrors
+//! "count > 0" so that waits can sleep in poll(2) on many objects at once. Every change of the
+//! count updates the notifier under the same lock, so the two never disagree for long enough
+//! to lose a wake-up: a waiter that is woken re-checks the count under the lock.
+
+use crate::error::{Result, WinError};
+use std::os::fd::{AsRawFd, RawFd};
+use std::sync::{Mutex, MutexGuard};
+use ws2_os::Notifier;
+
+/// What kind of waitable object this is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SignalKind {
+    /// Stays signalled until reset; a wait does not change it.
+    ManualReset,
+    /// A satisfied wait resets it.
+    AutoReset,
+    /// Signalled while the count is positive; a satisfied wait decrements it.
+    Semaphore { maximum: u32 },
+}
+
+#[derive(Debug)]
+pub struct Signal {
+    kind: SignalKind,
+    count: Mutex<u32>,
+    notifier: Notifier,
+}
+
+impl Signal {
+    /// A new object. Fails with `ERROR_NOT_ENOUGH_MEMORY` when no descriptor is available
+    /// (Windows' answer when it cannot allocate the object).
+    pub fn new(kind: SignalKind, initial: u32) -> Result<Self> {
+        let notifier = Notifier::new().map_err(|_| WinError::NOT_ENOUGH_MEMORY)?;
+        if initial > 0 {
+            notifier.raise();
+        }
+        Ok(Self {
+            kind,
+            count: Mutex::new(initial),
+            notifier,
+        })
+    }
+
+    pub fn kind(&self) -> SignalKind {
+        self.kind
+    }
+
+    pub(crate) fn lock(&self) -> MutexGuard<'_, u32> {
+        self.count.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn store(&self, count: &mut u32, value: u32) {
+        *count = value;
+        if value > 0 {
+            self.notifier.raise();
+        } else {
+            self.notifier.clear();
+        }
+    }
+
+    /// `SetEvent`: signalled (idempotent).
+    pub fn set(&self) {
+        let mut count = self.lock();
+        self.store(&mut count, 1);
+    }
+
+    /// `ResetEvent`: not signalled (idempotent).
+    pub fn reset(&self) {
+        let mut count = self.lock();
+        self.store(&mut count, 0);
+    }
+
+    /// `ReleaseSemaphore`: adds `n`; returns the previous count. Exceeding the maximum fails
+    /// with `ERROR_TOO_MANY_POSTS` and changes nothing.
+    pub fn release(&self, n: u32) -> Result<u32> {
+        let SignalKind::Semaphore { maximum } = self.kind else {
+            return Err(WinError::INVALID_HANDLE);
+        };
+        let mut count = self.lock();
+        let previous = *count;
+        match previous.checked_add(n) {
+            Some(next) if n > 0 && next <= maximum => {
+                self.store(&mut count, next);
+                Ok(previous)
+            }
+            _ if n == 0 => Err(WinError::INVALID_PARAMETER),
+            _ => Err(WinError::TOO_MANY_POSTS),
+        }
+    }
+
+    /// Whether a wait on this object would be satisfied now (without consuming it).
+    pub fn is_signalled(&self) -> bool {
+        *self.lock() > 0
+    }
+
+    /// Takes what a satisfied wait takes, given the locked count (which must be positive).
+    pub(crate) fn consume(&self, count: &mut u32) {
+        match self.kind {
+            SignalKind::ManualReset => {}
+            SignalKind::AutoReset => self.store(count, 0),
+            SignalKind::Semaphore { .. } => self.store(count, *count - 1),
+        }
+    }
+
+    /// Satisfies one wait if the object is signalled.
+    pub(crate) fn try_acquire(&self) -> bool {
+        let mut count = self.lock();
+        if *count == 0 {
+            return false;
+        }
+        self.consume(&mut count);
+        true
+    }
+}
+
+impl AsRawFd for Signal {
+    /// Readable while the object is (probably) signalled; a hint for poll(2), not the truth.
+    fn as_raw_fd(&self) -> RawFd {
+        self.notifier.as_raw_fd()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn manual_reset_stays_signalled_auto_reset_is_consumed() {
+        let manual = Signal::new(SignalKind::ManualReset, 0).unwrap();
+        assert!(!manual.try_acquire(), "starts non-signalled");
+        manual.set();
+        manual.set();
+        assert!(
+            manual.try_acquire() && manual.try_acquire(),
+            "two waits both satisfied"
+        );
+        manual.reset();
+        manual.reset();
+        assert!(!manual.is_signalled());
+
+        let auto = Signal::new(SignalKind::AutoReset, 1).unwrap();
+        assert!(auto.try_acquire());
+        assert!(!auto.try_acquire(), "one wait consumed it");
+    }
+
+    #[test]
+    fn semaphore_counts_and_rejects_overflow() {
+        let sem = Signal::new(SignalKind::Semaphore { maximum: 2 }, 0).unwrap();
+        assert_eq!(sem.release(2), Ok(0));
+        assert_eq!(sem.release(1), Err(WinError::TOO_MANY_POSTS));
+        assert_eq!(sem.release(0), Err(WinError::INVALID_PARAMETER));
+        assert!(sem.try_acquire() && sem.try_acquire() && !sem.try_acquire());
+        let event = Signal::new(SignalKind::ManualReset, 0).unwrap();
+        assert_eq!(event.release(1), Err(WinError::INVALID_HANDLE));
+    }
+}
