@@ -9,5 +9,7 @@
 pub mod error;
 pub mod handle;
 pub mod signal;
+pub mod thread;
+pub mod wait;
 
 pub use error::{Result, WinError};
