@@ -6,10 +6,17 @@
 //! `ws2-os`; C function pointers never reach this crate (the C ABI crate wraps them in closures),
 //! so no `unsafe` is needed here.
 
+pub mod blocking;
+pub mod catalog;
 pub mod error;
 pub mod handle;
+pub mod port;
+pub mod runtime;
 pub mod signal;
 pub mod thread;
+pub mod upcalls;
 pub mod wait;
+pub mod window;
 
 pub use error::{Result, WinError};
+pub use runtime::{runtime, Object, Runtime};

@@ -15,9 +15,9 @@
 
 use crate::error::{Result, WinError};
 use crate::signal::{Signal, SignalKind};
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::os::fd::{AsRawFd, RawFd};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, Weak};
 use ws2_os::Notifier;
 
 /// A queued APC: the routine and its context, packaged by the caller.
@@ -36,6 +36,11 @@ pub struct ThreadObject {
     apcs: Mutex<ApcQueue>,
     doorbell: Notifier,
     exited: Signal,
+    /// The thread's message queue, created when first needed (window messages).
+    #[allow(dead_code)] // read by the window subsystem, which is being written
+    pub(crate) messages: OnceLock<Arc<crate::window::MessageQueue>>,
+    /// Winsock 1.1 blocking-hook state of this thread.
+    pub(crate) blocking: Mutex<crate::blocking::BlockingState>,
 }
 
 impl std::fmt::Debug for ThreadObject {
@@ -53,6 +58,8 @@ impl ThreadObject {
             apcs: Mutex::new(ApcQueue::default()),
             doorbell: Notifier::new().map_err(|_| WinError::NOT_ENOUGH_MEMORY)?,
             exited: Signal::new(SignalKind::ManualReset, 0)?,
+            messages: OnceLock::new(),
+            blocking: Mutex::new(crate::blocking::BlockingState::default()),
         })
     }
 
@@ -120,6 +127,7 @@ impl ThreadObject {
     }
 
     fn exit(&self) {
+        registry().remove(&self.tid);
         let discarded = {
             let mut queue = self.queue();
             queue.closed = true;
@@ -129,6 +137,23 @@ impl ThreadObject {
         drop(discarded);
         self.exited.set();
     }
+}
+
+/// Live threads by OS thread id (PostThreadMessage and thread lookups by id).
+fn registry() -> MutexGuard<'static, HashMap<u32, Weak<ThreadObject>>> {
+    static THREADS: OnceLock<Mutex<HashMap<u32, Weak<ThreadObject>>>> = OnceLock::new();
+    THREADS
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+}
+
+/// The object of a live thread that has used ws2emu, by OS thread id.
+pub fn by_tid(tid: u32) -> Option<Arc<ThreadObject>> {
+    registry()
+        .get(&tid)
+        .and_then(Weak::upgrade)
+        .filter(|t| !t.has_exited())
 }
 
 /// Owned by the thread-local; marks the thread exited when the OS thread ends.
@@ -153,6 +178,7 @@ pub fn current() -> Result<Arc<ThreadObject>> {
                 return Ok(current.0.clone());
             }
             let object = Arc::new(ThreadObject::new()?);
+            registry().insert(object.tid, Arc::downgrade(&object));
             let _ = cell.set(CurrentThread(object.clone()));
             Ok(object)
         })

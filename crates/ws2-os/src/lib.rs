@@ -5,12 +5,15 @@
 //! - [`Notifier`]: a pollable, level-triggered flag that any thread can raise (eventfd, with a
 //!   pipe as the fallback where eventfd is unavailable);
 //! - [`PollSet`]: waiting until any of a set of descriptors is readable or a deadline passes;
-//! - [`current_thread_id`]: the kernel id of the calling thread.
+//! - [`current_thread_id`]: the kernel id of the calling thread;
+//! - [`is_open_descriptor`], [`open_descriptor_count`]: descriptor checks (IFS handles, leak tests).
 
+mod descriptor;
 mod notifier;
 mod poll;
 mod thread;
 
+pub use descriptor::{is_open_descriptor, open_descriptor_count};
 pub use notifier::Notifier;
 pub use poll::{PollSet, Readiness};
 pub use thread::current_thread_id;

@@ -1,0 +1,262 @@
+//! The process-wide state: the handle table and what it holds, the socket registry, the catalog
+//! and whether Winsock has been started.
+
+use crate::catalog::Catalog;
+use crate::error::{Result, WinError};
+use crate::handle::{HandleTable, Kind};
+use crate::port::Port;
+use crate::signal::Signal;
+use crate::thread::ThreadObject;
+use crate::window::Window;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU16, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+/// What a handle refers to.
+#[derive(Clone, Debug)]
+pub enum Object {
+    /// Events and semaphores.
+    Signal(Arc<Signal>),
+    Thread(Arc<ThreadObject>),
+    Port(Arc<Port>),
+    Socket(Arc<SocketEntry>),
+    Window(Arc<Window>),
+}
+
+/// What ws2_32 knows about a socket: which catalog entry owns it and its completion-port
+/// association. The provider's context of a `WPUCreateSocketHandle` socket lives in the handle
+/// table slot (read lock-free by `WPUQuerySocketHandleContext`).
+#[derive(Debug)]
+pub struct SocketEntry {
+    pub catalog_id: u32,
+    /// Registered by `WPUModifyIFSHandle` (the provider's own descriptor), not minted by us.
+    pub ifs: bool,
+    pub port: Mutex<Option<(Arc<Port>, usize)>>,
+}
+
+impl SocketEntry {
+    pub fn new(catalog_id: u32, ifs: bool) -> Self {
+        Self {
+            catalog_id,
+            ifs,
+            port: Mutex::new(None),
+        }
+    }
+
+    /// The completion port and key this socket is associated with.
+    pub fn association(&self) -> Option<(Arc<Port>, usize)> {
+        self.port.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Associates the socket with a port; a socket can be associated once
+    /// (ERROR_INVALID_PARAMETER afterwards, as for a file handle).
+    pub fn associate(&self, port: Arc<Port>, key: usize) -> Result<()> {
+        let mut slot = self.port.lock().unwrap_or_else(|p| p.into_inner());
+        if slot.is_some() {
+            return Err(WinError::INVALID_PARAMETER);
+        }
+        *slot = Some((port, key));
+        Ok(())
+    }
+}
+
+/// The process's ws2emu state.
+pub struct Runtime {
+    pub handles: HandleTable<Object>,
+    /// IFS sockets: provider descriptors registered with WPUModifyIFSHandle.
+    ifs_sockets: Mutex<HashMap<usize, Arc<SocketEntry>>>,
+    catalog: RwLock<Catalog>,
+    /// Successful WSAStartup calls not yet matched by WSACleanup, plus started providers.
+    started: AtomicUsize,
+    /// The Winsock version the process negotiated (MAKEWORD order), 0 before WSAStartup.
+    version: AtomicU16,
+}
+
+/// The process-wide runtime.
+pub fn runtime() -> &'static Runtime {
+    static RUNTIME: OnceLock<Runtime> = OnceLock::new();
+    RUNTIME.get_or_init(|| Runtime {
+        handles: HandleTable::new(),
+        ifs_sockets: Mutex::new(HashMap::new()),
+        catalog: RwLock::new(Catalog::default()),
+        started: AtomicUsize::new(0),
+        version: AtomicU16::new(0),
+    })
+}
+
+impl Runtime {
+    pub fn catalog(&self) -> RwLockReadGuard<'_, Catalog> {
+        self.catalog.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn catalog_mut(&self) -> RwLockWriteGuard<'_, Catalog> {
+        self.catalog.write().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn ifs(&self) -> MutexGuard<'_, HashMap<usize, Arc<SocketEntry>>> {
+        self.ifs_sockets.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Records a successful WSAStartup (or provider start) with the negotiated version.
+    pub fn start(&self, version: u16) {
+        if self.started.fetch_add(1, Ordering::SeqCst) == 0 {
+            self.version.store(version, Ordering::SeqCst);
+        }
+    }
+
+    /// Undoes one [`start`](Self::start); `WSANOTINITIALISED` when nothing is started.
+    pub fn stop(&self) -> Result<()> {
+        self.started
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .map(|_| ())
+            .map_err(|_| WinError::WSANOTINITIALISED)
+    }
+
+    pub fn is_started(&self) -> bool {
+        self.started.load(Ordering::SeqCst) > 0
+    }
+
+    /// The version negotiated by the first WSAStartup.
+    pub fn version(&self) -> u16 {
+        self.version.load(Ordering::SeqCst)
+    }
+
+    /// Stores a new object; `None` when the handle table is full.
+    pub fn insert(&self, object: Object) -> Option<usize> {
+        let kind = match &object {
+            Object::Signal(s) => match s.kind() {
+                crate::signal::SignalKind::Semaphore { .. } => Kind::Semaphore,
+                _ => Kind::Event,
+            },
+            Object::Thread(_) => Kind::Thread,
+            Object::Port(_) => Kind::Port,
+            Object::Socket(_) => Kind::Socket,
+            Object::Window(_) => Kind::Window,
+        };
+        self.handles.insert(kind, object, 0)
+    }
+
+    /// The event or semaphore behind `handle`.
+    pub fn signal(&self, handle: usize, kinds: &[Kind]) -> Option<Arc<Signal>> {
+        match self.handles.get(handle, kinds)? {
+            (_, Object::Signal(s)) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Any waitable object behind `handle`: its signal (events, semaphores, thread exit).
+    pub fn waitable(&self, handle: usize) -> Option<Waitable> {
+        match self
+            .handles
+            .get(handle, &[Kind::Event, Kind::Semaphore, Kind::Thread])?
+            .1
+        {
+            Object::Signal(s) => Some(Waitable::Signal(s)),
+            Object::Thread(t) => Some(Waitable::Thread(t)),
+            _ => None,
+        }
+    }
+
+    pub fn port(&self, handle: usize) -> Option<Arc<Port>> {
+        match self.handles.get(handle, &[Kind::Port])?.1 {
+            Object::Port(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    pub fn thread(&self, handle: usize) -> Option<Arc<ThreadObject>> {
+        match self.handles.get(handle, &[Kind::Thread])?.1 {
+            Object::Thread(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// The socket registered under `handle`: an IFS registration, or a minted handle.
+    pub fn socket(&self, handle: usize) -> Option<Arc<SocketEntry>> {
+        if let Some(entry) = self.ifs().get(&handle) {
+            return Some(entry.clone());
+        }
+        self.created_socket(handle)
+    }
+
+    /// The socket behind a handle minted by WPUCreateSocketHandle (not IFS registrations).
+    pub fn created_socket(&self, handle: usize) -> Option<Arc<SocketEntry>> {
+        match self.handles.get(handle, &[Kind::Socket])?.1 {
+            Object::Socket(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Mints a socket handle with a provider context.
+    pub fn create_socket(&self, catalog_id: u32, context: usize) -> Option<usize> {
+        let entry = Arc::new(SocketEntry::new(catalog_id, false));
+        self.handles
+            .insert(Kind::Socket, Object::Socket(entry), context)
+    }
+
+    /// Registers (or re-registers) a provider's own handle as an IFS socket of `catalog_id`.
+    pub fn register_ifs(&self, handle: usize, catalog_id: u32) {
+        self.ifs()
+            .insert(handle, Arc::new(SocketEntry::new(catalog_id, true)));
+    }
+
+    /// Forgets an IFS registration (the socket was closed).
+    pub fn unregister_ifs(&self, handle: usize) -> Option<Arc<SocketEntry>> {
+        self.ifs().remove(&handle)
+    }
+
+    /// Number of IFS registrations.
+    pub fn ifs_count(&self) -> usize {
+        self.ifs().len()
+    }
+}
+
+/// A waitable object: something whose state a wait can check.
+#[derive(Clone, Debug)]
+pub enum Waitable {
+    Signal(Arc<Signal>),
+    Thread(Arc<ThreadObject>),
+}
+
+impl Waitable {
+    pub fn signal(&self) -> &Signal {
+        match self {
+            Self::Signal(s) => s,
+            Self::Thread(t) => t.exit_signal(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn start_and_stop_balance() {
+        let rt = Runtime {
+            handles: HandleTable::with_capacity(4),
+            ifs_sockets: Mutex::new(HashMap::new()),
+            catalog: RwLock::new(Catalog::default()),
+            started: AtomicUsize::new(0),
+            version: AtomicU16::new(0),
+        };
+        assert!(!rt.is_started());
+        assert_eq!(rt.stop(), Err(WinError::WSANOTINITIALISED));
+        rt.start(0x0202);
+        rt.start(0x0101);
+        assert_eq!(rt.version(), 0x0202, "the first negotiation wins");
+        rt.stop().unwrap();
+        assert!(rt.is_started());
+        rt.stop().unwrap();
+        assert!(!rt.is_started());
+    }
+
+    #[test]
+    fn a_socket_associates_with_one_port() {
+        let entry = SocketEntry::new(1001, false);
+        let port = Arc::new(Port::new().unwrap());
+        entry.associate(port.clone(), 7).unwrap();
+        assert_eq!(entry.associate(port, 8), Err(WinError::INVALID_PARAMETER));
+        assert_eq!(entry.association().map(|(_, k)| k), Some(7));
+    }
+}
