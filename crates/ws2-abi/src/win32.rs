@@ -215,6 +215,24 @@ pub struct WNDCLASSEXW {
 // ---------------------------------------------------------------------------------------------
 
 /// Window procedure (winuser.h).
+/// What WM_NCCREATE/WM_CREATE receive in lParam (winuser.h).
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct CREATESTRUCTW {
+    pub lpCreateParams: LPVOID,
+    pub hInstance: HINSTANCE,
+    pub hMenu: HMENU,
+    pub hwndParent: HWND,
+    pub cy: INT,
+    pub cx: INT,
+    pub y: INT,
+    pub x: INT,
+    pub style: LONG,
+    pub lpszName: LPCWSTR,
+    pub lpszClass: LPCWSTR,
+    pub dwExStyle: DWORD,
+}
+
 pub type WNDPROC = Option<
     unsafe extern "system" fn(hWnd: HWND, Msg: UINT, wParam: WPARAM, lParam: LPARAM) -> LRESULT,
 >;

@@ -6,6 +6,7 @@
 //! process keeps running, as a Windows process does when a provider returns an error.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use ws2_core::WinError;
 
 /// Runs `body`; if it panics, reports the panic for `export` and returns `on_panic`.
 pub fn ffi_boundary<T>(export: &str, on_panic: T, body: impl FnOnce() -> T) -> T {
@@ -21,6 +22,25 @@ pub fn ffi_boundary<T>(export: &str, on_panic: T, body: impl FnOnce() -> T) -> T
             on_panic
         }
     }
+}
+
+/// Stores `error` in a caller's `*lpErrno` (SPI convention) unless the pointer is NULL, and
+/// returns `failure`, the call's failure value.
+///
+/// # Safety
+/// `errno` is NULL or valid for a write of an `int`.
+pub unsafe fn fail_spi<T>(errno: *mut i32, error: WinError, failure: T) -> T {
+    if !errno.is_null() {
+        // SAFETY: non-null, and valid by the caller's contract.
+        unsafe { errno.write(error.as_i32()) };
+    }
+    failure
+}
+
+/// Stores `error` as the thread's last error (API convention) and returns `failure`.
+pub fn fail_api<T>(error: WinError, failure: T) -> T {
+    crate::last_error::set(error.0);
+    failure
 }
 
 #[cfg(test)]

@@ -16,5 +16,9 @@
 //! surface arrives with the upcall runtime, the catalog and the client API.
 
 pub mod boundary;
+pub mod kernel32;
 pub mod last_error;
 pub mod select;
+pub mod upcalls;
+pub mod user32;
+pub mod winsock;

@@ -14,6 +14,7 @@ pub mod port;
 pub mod runtime;
 pub mod signal;
 pub mod thread;
+pub mod trace;
 pub mod upcalls;
 pub mod wait;
 pub mod window;

@@ -12,6 +12,9 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU16, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
+/// GetCurrentThread's pseudo handle, `(HANDLE)-2`.
+pub const CURRENT_THREAD_PSEUDO_HANDLE: usize = usize::MAX - 1;
+
 /// What a handle refers to.
 #[derive(Clone, Debug)]
 pub enum Object {
@@ -164,7 +167,11 @@ impl Runtime {
         }
     }
 
+    /// The thread behind `handle`, including the current-thread pseudo handle (`(HANDLE)-2`).
     pub fn thread(&self, handle: usize) -> Option<Arc<ThreadObject>> {
+        if handle == CURRENT_THREAD_PSEUDO_HANDLE {
+            return crate::thread::current().ok();
+        }
         match self.handles.get(handle, &[Kind::Thread])?.1 {
             Object::Thread(t) => Some(t),
             _ => None,

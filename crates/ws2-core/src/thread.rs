@@ -37,7 +37,6 @@ pub struct ThreadObject {
     doorbell: Notifier,
     exited: Signal,
     /// The thread's message queue, created when first needed (window messages).
-    #[allow(dead_code)] // read by the window subsystem, which is being written
     pub(crate) messages: OnceLock<Arc<crate::window::MessageQueue>>,
     /// Winsock 1.1 blocking-hook state of this thread.
     pub(crate) blocking: Mutex<crate::blocking::BlockingState>,
@@ -135,6 +134,7 @@ impl ThreadObject {
         };
         // Dropped, never run: the documented fate of APCs pending at thread exit.
         drop(discarded);
+        crate::window::thread_exited(self);
         self.exited.set();
     }
 }
