@@ -377,6 +377,17 @@ pub unsafe extern "system" fn wpu_query_socket_handle_context(
     context: *mut DWORD_PTR,
     errno: *mut i32,
 ) -> i32 {
+    // Fast path (providers call this on every SPI entry): a successful untraced lookup runs
+    // outside the panic boundary. It cannot panic: a null check, one relaxed atomic load for the
+    // trace switch, and the table's lock-free read, which uses only Option-returning accessors
+    // and atomics (no indexing, arithmetic overflow, allocation or formatting).
+    if !context.is_null() && !trace::enabled(Channel::Upcall) {
+        if let Ok(value) = upcalls::query_socket_handle_context(socket) {
+            // SAFETY: non-null and writable (caller's contract).
+            unsafe { context.write(value) };
+            return 0;
+        }
+    }
     // SAFETY: forwarded caller contract on errno; context checked for NULL.
     unsafe {
         int_upcall(

@@ -31,6 +31,7 @@ const INDEX_SHIFT: u32 = 2;
 const GENERATION_SHIFT: u32 = INDEX_SHIFT + INDEX_BITS;
 const TAG: usize = 1 << 30;
 const CHUNK: usize = 4096;
+const CHUNKS: usize = CAPACITY / CHUNK;
 
 /// What a handle refers to (kept in the slot's state word for lock-free type checks).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -100,7 +101,8 @@ struct FreeList {
 
 /// A table of objects of type `T` addressed by handle values.
 pub struct HandleTable<T> {
-    chunks: Vec<OnceLock<Box<[Slot<T>]>>>,
+    /// Slots in chunks allocated on first use; a fixed array so that a lookup is one indexed load.
+    chunks: [OnceLock<Box<[Slot<T>]>>; CHUNKS],
     free: Mutex<FreeList>,
     capacity: u32,
 }
@@ -112,6 +114,7 @@ fn lock<U>(m: &Mutex<U>) -> MutexGuard<'_, U> {
 }
 
 /// Splits a handle value into (index, generation) if it has the shape of one of ours.
+#[inline]
 pub fn decode(value: usize) -> Option<(u32, u32)> {
     if value & 0b11 != 0 || value & TAG == 0 || value >> 31 != 0 {
         return None;
@@ -125,19 +128,21 @@ fn encode(index: u32, generation: u32) -> usize {
     TAG | (generation as usize) << GENERATION_SHIFT | (index as usize) << INDEX_SHIFT
 }
 
-impl<T: Clone> HandleTable<T> {
-    /// A table holding at most [`CAPACITY`] handles.
-    pub fn new() -> Self {
+impl<T> HandleTable<T> {
+    /// A table holding at most [`CAPACITY`] handles (usable in a `static`).
+    pub const fn new() -> Self {
         Self::with_capacity(CAPACITY)
     }
 
     /// A smaller table (tests of exhaustion).
-    pub fn with_capacity(capacity: usize) -> Self {
-        let capacity = capacity.min(CAPACITY);
+    pub const fn with_capacity(capacity: usize) -> Self {
+        let capacity = if capacity < CAPACITY {
+            capacity
+        } else {
+            CAPACITY
+        };
         Self {
-            chunks: (0..capacity.div_ceil(CHUNK))
-                .map(|_| OnceLock::new())
-                .collect(),
+            chunks: [const { OnceLock::new() }; CHUNKS],
             free: Mutex::new(FreeList {
                 freed: VecDeque::new(),
                 next_fresh: 0,
@@ -146,7 +151,10 @@ impl<T: Clone> HandleTable<T> {
             capacity: capacity as u32,
         }
     }
+}
 
+impl<T: Clone> HandleTable<T> {
+    #[inline]
     fn slot(&self, index: u32) -> Option<&Slot<T>> {
         let chunk = self.chunks.get(index as usize / CHUNK)?.get()?;
         chunk.get(index as usize % CHUNK)
@@ -203,6 +211,7 @@ impl<T: Clone> HandleTable<T> {
     }
 
     /// The context stored with a live handle of `kind`, without taking any lock.
+    #[inline]
     pub fn context(&self, value: usize, kind: Kind) -> Option<usize> {
         let (index, generation) = decode(value)?;
         let slot = self.slot(index)?;
@@ -246,7 +255,7 @@ impl<T: Clone> HandleTable<T> {
     }
 }
 
-impl<T: Clone> Default for HandleTable<T> {
+impl<T> Default for HandleTable<T> {
     fn default() -> Self {
         Self::new()
     }

@@ -56,9 +56,15 @@ impl Port {
 
     /// Appends a packet.
     pub fn post(&self, packet: Packet) {
-        let mut queue = self.queue();
-        queue.push_back(packet);
-        self.notifier.raise();
+        let was_empty = {
+            let mut queue = self.queue();
+            queue.push_back(packet);
+            queue.len() == 1
+        };
+        // Raised after unlocking, so the woken thread does not block on the queue lock.
+        if was_empty {
+            self.notifier.raise();
+        }
     }
 
     /// Removes up to `max` packets (at least one), oldest first, waiting up to `timeout`.
@@ -114,6 +120,13 @@ impl WakeSource for Port {
 
     fn is_ready(&self) -> bool {
         !self.queue().is_empty()
+    }
+
+    fn disarm(&self) {
+        let queue = self.queue();
+        if queue.is_empty() {
+            self.notifier.clear();
+        }
     }
 }
 

@@ -8,7 +8,7 @@ use crate::port::Port;
 use crate::signal::Signal;
 use crate::thread::ThreadObject;
 use crate::window::Window;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU16, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
@@ -67,36 +67,48 @@ impl SocketEntry {
 pub struct Runtime {
     pub handles: HandleTable<Object>,
     /// IFS sockets: provider descriptors registered with WPUModifyIFSHandle.
-    ifs_sockets: Mutex<HashMap<usize, Arc<SocketEntry>>>,
-    catalog: RwLock<Catalog>,
+    ifs_sockets: Mutex<BTreeMap<usize, Arc<SocketEntry>>>,
+    catalog: OnceLock<RwLock<Catalog>>,
     /// Successful WSAStartup calls not yet matched by WSACleanup, plus started providers.
     started: AtomicUsize,
     /// The Winsock version the process negotiated (MAKEWORD order), 0 before WSAStartup.
     version: AtomicU16,
 }
 
-/// The process-wide runtime.
+/// The process-wide runtime (a constant-initialised static: no lazy check on the hot path).
 pub fn runtime() -> &'static Runtime {
-    static RUNTIME: OnceLock<Runtime> = OnceLock::new();
-    RUNTIME.get_or_init(|| Runtime {
-        handles: HandleTable::new(),
-        ifs_sockets: Mutex::new(HashMap::new()),
-        catalog: RwLock::new(Catalog::default()),
-        started: AtomicUsize::new(0),
-        version: AtomicU16::new(0),
-    })
+    static RUNTIME: Runtime = Runtime::new();
+    &RUNTIME
 }
 
 impl Runtime {
+    const fn new() -> Self {
+        Self {
+            handles: HandleTable::new(),
+            ifs_sockets: Mutex::new(BTreeMap::new()),
+            catalog: OnceLock::new(),
+            started: AtomicUsize::new(0),
+            version: AtomicU16::new(0),
+        }
+    }
+
+    fn catalog_lock(&self) -> &RwLock<Catalog> {
+        self.catalog.get_or_init(|| RwLock::new(Catalog::default()))
+    }
+
     pub fn catalog(&self) -> RwLockReadGuard<'_, Catalog> {
-        self.catalog.read().unwrap_or_else(|p| p.into_inner())
+        self.catalog_lock()
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
     }
 
     pub fn catalog_mut(&self) -> RwLockWriteGuard<'_, Catalog> {
-        self.catalog.write().unwrap_or_else(|p| p.into_inner())
+        self.catalog_lock()
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
     }
 
-    fn ifs(&self) -> MutexGuard<'_, HashMap<usize, Arc<SocketEntry>>> {
+    fn ifs(&self) -> MutexGuard<'_, BTreeMap<usize, Arc<SocketEntry>>> {
         self.ifs_sockets.lock().unwrap_or_else(|p| p.into_inner())
     }
 
@@ -240,13 +252,7 @@ mod tests {
 
     #[test]
     fn start_and_stop_balance() {
-        let rt = Runtime {
-            handles: HandleTable::with_capacity(4),
-            ifs_sockets: Mutex::new(HashMap::new()),
-            catalog: RwLock::new(Catalog::default()),
-            started: AtomicUsize::new(0),
-            version: AtomicU16::new(0),
-        };
+        let rt = Runtime::new();
         assert!(!rt.is_started());
         assert_eq!(rt.stop(), Err(WinError::WSANOTINITIALISED));
         rt.start(0x0202);

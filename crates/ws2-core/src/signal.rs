@@ -6,9 +6,11 @@
 //! satisfied wait takes one unit. `SetEvent`/`ResetEvent` are idempotent.
 //!
 //! Emulation: the count lives under a mutex and is the truth; a [`Notifier`] (eventfd) mirrors
-//! "count > 0" so that waits can sleep in poll(2) on many objects at once. Every change of the
-//! count updates the notifier under the same lock, so the two never disagree for long enough
-//! to lose a wake-up: a waiter that is woken re-checks the count under the lock.
+//! "count > 0" so that waits can sleep in poll(2) on many objects at once. The notifier is
+//! cleared under the lock whenever the count drops to 0, and raised *after* the lock is released
+//! when the count rises from 0 (so a woken waiter never finds the lock still held by the thread
+//! that woke it). A raise that lands after a later reset is stale: the wait engine clears it
+//! ([`Signal::clear_if_unsignalled`]) when poll reports it, so no wake-up is lost and none spins.
 
 use crate::error::{Result, WinError};
 use std::os::fd::{AsRawFd, RawFd};
@@ -56,25 +58,37 @@ impl Signal {
         self.count.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn store(&self, count: &mut u32, value: u32) {
+    /// Stores a new count under the lock; returns whether the notifier must be raised once the
+    /// lock is released (the count rose from 0).
+    #[must_use]
+    fn store(&self, count: &mut u32, value: u32) -> bool {
+        let rose = *count == 0 && value > 0;
         *count = value;
-        if value > 0 {
-            self.notifier.raise();
-        } else {
+        if value == 0 {
             self.notifier.clear();
         }
+        rose
     }
 
     /// `SetEvent`: signalled (idempotent).
     pub fn set(&self) {
-        let mut count = self.lock();
-        self.store(&mut count, 1);
+        let rose = self.store(&mut self.lock(), 1);
+        if rose {
+            self.notifier.raise();
+        }
     }
 
     /// `ResetEvent`: not signalled (idempotent).
     pub fn reset(&self) {
-        let mut count = self.lock();
-        self.store(&mut count, 0);
+        let _ = self.store(&mut self.lock(), 0);
+    }
+
+    /// Clears a stale wake-up: the notifier was raised, but the object is not signalled.
+    pub(crate) fn clear_if_unsignalled(&self) {
+        let count = self.lock();
+        if *count == 0 {
+            self.notifier.clear();
+        }
     }
 
     /// `ReleaseSemaphore`: adds `n`; returns the previous count. Exceeding the maximum fails
@@ -87,7 +101,11 @@ impl Signal {
         let previous = *count;
         match previous.checked_add(n) {
             Some(next) if n > 0 && next <= maximum => {
-                self.store(&mut count, next);
+                let rose = self.store(&mut count, next);
+                drop(count);
+                if rose {
+                    self.notifier.raise();
+                }
                 Ok(previous)
             }
             _ if n == 0 => Err(WinError::INVALID_PARAMETER),
@@ -102,11 +120,12 @@ impl Signal {
 
     /// Takes what a satisfied wait takes, given the locked count (which must be positive).
     pub(crate) fn consume(&self, count: &mut u32) {
-        match self.kind {
-            SignalKind::ManualReset => {}
+        // Consuming only lowers the count, so it never needs a raise.
+        let _ = match self.kind {
+            SignalKind::ManualReset => false,
             SignalKind::AutoReset => self.store(count, 0),
             SignalKind::Semaphore { .. } => self.store(count, *count - 1),
-        }
+        };
     }
 
     /// Satisfies one wait if the object is signalled.
@@ -117,6 +136,14 @@ impl Signal {
         }
         self.consume(&mut count);
         true
+    }
+}
+
+#[cfg(test)]
+impl Signal {
+    /// The notifier, to stage races in tests.
+    pub(crate) fn notifier(&self) -> &Notifier {
+        &self.notifier
     }
 }
 

@@ -73,12 +73,18 @@ impl ThreadObject {
 
     /// Appends an APC. `ERROR_GEN_FAILURE` if the thread has exited.
     pub fn queue_apc(&self, apc: Apc) -> Result<()> {
-        let mut queue = self.queue();
-        if queue.closed {
-            return Err(WinError::GEN_FAILURE);
+        let was_empty = {
+            let mut queue = self.queue();
+            if queue.closed {
+                return Err(WinError::GEN_FAILURE);
+            }
+            queue.pending.push_back(apc);
+            queue.pending.len() == 1
+        };
+        // Rung after unlocking, so the woken thread does not block on the queue lock.
+        if was_empty {
+            self.doorbell.raise();
         }
-        queue.pending.push_back(apc);
-        self.doorbell.raise();
         Ok(())
     }
 
@@ -92,21 +98,26 @@ impl ThreadObject {
     pub(crate) fn run_apcs(&self) -> usize {
         let mut ran = 0;
         loop {
-            let next = {
+            let batch = {
                 let mut queue = self.queue();
-                let next = queue.pending.pop_front();
                 if queue.pending.is_empty() {
-                    self.doorbell.clear();
+                    return ran;
                 }
-                next
+                self.doorbell.clear();
+                std::mem::take(&mut queue.pending)
             };
-            match next {
-                Some(apc) => {
-                    apc();
-                    ran += 1;
-                }
-                None => return ran,
+            for apc in batch {
+                apc();
+                ran += 1;
             }
+        }
+    }
+
+    /// Clears a stale doorbell (rung for APCs that have already run).
+    pub(crate) fn clear_doorbell_if_idle(&self) {
+        let queue = self.queue();
+        if queue.pending.is_empty() {
+            self.doorbell.clear();
         }
     }
 

@@ -14,7 +14,7 @@
 
 use crate::error::WinError;
 use std::fmt;
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU8, Ordering};
 use ws2_abi as abi;
 
 /// A trace channel.
@@ -47,22 +47,31 @@ fn parse(spec: &str) -> (bool, bool) {
     on
 }
 
-fn settings() -> (bool, bool) {
-    static SETTINGS: OnceLock<(bool, bool)> = OnceLock::new();
-    *SETTINGS.get_or_init(|| {
-        std::env::var("WS2EMU_TRACE")
-            .map(|v| parse(&v))
-            .unwrap_or((false, false))
-    })
+/// Channel switches: bit 0 upcall, bit 1 api, bit 7 "read from the environment".
+static SWITCHES: AtomicU8 = AtomicU8::new(0);
+const LOADED: u8 = 0x80;
+
+fn switches() -> u8 {
+    let bits = SWITCHES.load(Ordering::Relaxed);
+    if bits & LOADED != 0 {
+        return bits;
+    }
+    let (upcall, api) = std::env::var("WS2EMU_TRACE")
+        .map(|v| parse(&v))
+        .unwrap_or((false, false));
+    let bits = LOADED | u8::from(upcall) | (u8::from(api) << 1);
+    SWITCHES.store(bits, Ordering::Relaxed);
+    bits
 }
 
-/// Whether `channel` is on.
+/// Whether `channel` is on (one relaxed atomic load once the environment was read).
+#[inline]
 pub fn enabled(channel: Channel) -> bool {
-    let (upcall, api) = settings();
-    match channel {
-        Channel::Upcall => upcall,
-        Channel::Api => api,
-    }
+    let bit = match channel {
+        Channel::Upcall => 1,
+        Channel::Api => 2,
+    };
+    switches() & bit != 0
 }
 
 /// Writes one trace line (callers check [`enabled`] first to skip formatting).

@@ -3,7 +3,6 @@
 //! `*lpErrno` or the last error, traces, and catches panics. Each function documents the Windows
 //! contract; divergences are named where they exist.
 
-use crate::catalog::CatalogEntry;
 use crate::error::{Result, WinError};
 use crate::handle::Kind;
 use crate::port::Port;
@@ -79,19 +78,20 @@ pub fn close_handle(handle: usize) -> Result<()> {
         .ok_or(WinError::INVALID_HANDLE)
 }
 
-fn catalog_entry(id: u32) -> Result<CatalogEntry> {
-    runtime()
-        .catalog()
-        .by_id(id)
-        .cloned()
-        .ok_or(WinError::WSAEINVAL)
+/// `WSAEINVAL` unless `id` is a catalog entry id (checked without copying the entry).
+fn known_catalog_id(id: u32) -> Result<()> {
+    if runtime().catalog().by_id(id).is_some() {
+        Ok(())
+    } else {
+        Err(WinError::WSAEINVAL)
+    }
 }
 
 /// WPUCreateSocketHandle: a new socket handle owned by catalog entry `catalog_id`, carrying
 /// `context`. Unknown catalog id: `WSAEINVAL` (undocumented; spec §5.4). Table full: `WSAENOBUFS`.
 #[doc(alias = "WPUCreateSocketHandle")]
 pub fn create_socket_handle(catalog_id: u32, context: usize) -> Result<usize> {
-    catalog_entry(catalog_id)?;
+    known_catalog_id(catalog_id)?;
     runtime()
         .create_socket(catalog_id, context)
         .ok_or(WinError::WSAENOBUFS)
@@ -112,6 +112,7 @@ pub fn close_socket_handle(socket: usize) -> Result<()> {
 /// WPUQuerySocketHandleContext: the context given to WPUCreateSocketHandle, lock-free.
 /// `WSAENOTSOCK` for any other handle (strict, spec §5.10).
 #[doc(alias = "WPUQuerySocketHandleContext")]
+#[inline]
 pub fn query_socket_handle_context(socket: usize) -> Result<usize> {
     runtime()
         .handles
@@ -125,7 +126,7 @@ pub fn query_socket_handle_context(socket: usize) -> Result<usize> {
 /// descriptor nor a live socket handle (0 and INVALID_SOCKET included).
 #[doc(alias = "WPUModifyIFSHandle")]
 pub fn modify_ifs_handle(catalog_id: u32, proposed: usize) -> Result<usize> {
-    catalog_entry(catalog_id)?;
+    known_catalog_id(catalog_id)?;
     let live = ws2_os::is_open_descriptor(proposed) || runtime().created_socket(proposed).is_some();
     if proposed == 0 || proposed == INVALID || !live {
         return Err(WinError::WSAEINVAL);
@@ -150,7 +151,7 @@ pub fn provider_path(provider: &GUID) -> Result<Vec<u16>> {
 /// a cancel can reach that provider). `WSAEINVAL` for an unknown catalog id.
 #[doc(alias = "WPUQueryBlockingCallback")]
 pub fn query_blocking_callback(catalog_id: u32) -> Result<(usize, usize)> {
-    catalog_entry(catalog_id)?;
+    known_catalog_id(catalog_id)?;
     let hook = crate::blocking::current_hook();
     Ok(if hook == 0 {
         (0, 0)

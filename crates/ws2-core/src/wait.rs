@@ -32,6 +32,9 @@ pub trait WakeSource {
     fn wake_fd(&self) -> RawFd;
     /// Whether the wait should end now.
     fn is_ready(&self) -> bool;
+    /// Called when the wake descriptor was readable but the source was not ready: clear the
+    /// stale wake-up (under the source's lock, only if still not ready).
+    fn disarm(&self) {}
 }
 
 /// One wait request.
@@ -72,6 +75,8 @@ pub fn wait(request: &Wait<'_>) -> Result<WaitOutcome> {
     };
     let deadline = request.timeout.map(|t| Instant::now() + t);
     let mut poll = PollSet::new();
+    // What each descriptor of the last poll stands for.
+    let mut polled: Vec<Polled> = Vec::new();
     loop {
         let waiting_on = if request.wait_all {
             match try_all(objects) {
@@ -96,18 +101,41 @@ pub fn wait(request: &Wait<'_>) -> Result<WaitOutcome> {
         if remaining == Some(Duration::ZERO) {
             return Ok(WaitOutcome::Timeout);
         }
+        // Wake-ups the last poll reported that did not end the wait are stale (a raise that
+        // landed after the state changed back): clear them, or poll would return at once again.
+        for (position, source) in polled.iter().enumerate() {
+            if poll.is_ready(position) {
+                match *source {
+                    Polled::Object(index) => objects[index].clear_if_unsignalled(),
+                    Polled::Extra => request.extra.iter().for_each(|e| e.disarm()),
+                    Polled::Doorbell => me.iter().for_each(|t| t.clear_doorbell_if_idle()),
+                }
+            }
+        }
         poll.clear();
+        polled.clear();
         for index in waiting_on {
             poll.push(objects[index].as_raw_fd());
+            polled.push(Polled::Object(index));
         }
         if let Some(extra) = request.extra {
             poll.push(extra.wake_fd());
+            polled.push(Polled::Extra);
         }
         if let Some(me) = &me {
             poll.push(me.doorbell_fd());
+            polled.push(Polled::Doorbell);
         }
         poll.wait(remaining).map_err(|_| WinError::GEN_FAILURE)?;
     }
+}
+
+/// What one descriptor in the wait's poll set stands for.
+#[derive(Clone, Copy)]
+enum Polled {
+    Object(usize),
+    Extra,
+    Doorbell,
 }
 
 fn has_duplicates(objects: &[&Signal]) -> bool {
@@ -250,6 +278,26 @@ mod tests {
             WaitOutcome::Timeout,
             "queue empty"
         );
+    }
+
+    #[test]
+    fn a_stale_wake_up_is_cleared_not_spun_on() {
+        // A raise that lands after the object was reset (the setter raises after unlocking).
+        let e = event(false);
+        e.notifier().raise();
+        assert_eq!(wait_any(&[&e], 30, false), WaitOutcome::Timeout);
+        assert!(
+            !e.notifier().is_raised(),
+            "the wait cleared the stale wake-up"
+        );
+        // The same for the APC doorbell of an alertable wait.
+        let me = thread::current().unwrap();
+        me.queue_apc(Box::new(|| {})).unwrap();
+        assert_eq!(
+            sleep(Some(Duration::ZERO), true).unwrap(),
+            WaitOutcome::IoCompletion
+        );
+        assert_eq!(wait_any(&[&e], 30, true), WaitOutcome::Timeout);
     }
 
     #[test]

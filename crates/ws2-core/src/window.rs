@@ -313,37 +313,48 @@ impl MessageQueue {
         self.len() == 0
     }
 
-    /// New input arrived: wake the owner if it sleeps. Called with the state locked.
-    fn arrived(&self, state: &mut QueueState) {
+    /// New input arrived (called with the state locked); returns whether the owner sleeps and
+    /// must be woken. The caller raises the notifier after unlocking, so the woken owner never
+    /// finds the lock still held; a raise that arrives late is cleared by the owner's next
+    /// [`check`](Self::check) before it sleeps again.
+    #[must_use]
+    fn arrived(&self, state: &mut QueueState) -> bool {
         state.new_post = true;
         state.new_allpost = true;
-        if state.sleeping {
-            state.sleeping = false;
-            self.notifier.raise();
-        }
+        std::mem::take(&mut state.sleeping)
     }
 
     fn post(&self, message: Message) -> Result<()> {
-        let mut state = self.lock();
-        if message.hwnd == 0 {
-            if state.closed {
-                return Err(INVALID_THREAD_ID);
+        let wake = {
+            let mut state = self.lock();
+            if message.hwnd == 0 {
+                if state.closed {
+                    return Err(INVALID_THREAD_ID);
+                }
+            } else if !state.windows.contains(&message.hwnd) {
+                return Err(WinError::INVALID_WINDOW_HANDLE);
             }
-        } else if !state.windows.contains(&message.hwnd) {
-            return Err(WinError::INVALID_WINDOW_HANDLE);
+            if state.posted.len() >= POSTED_MESSAGE_QUOTA {
+                return Err(WinError::NOT_ENOUGH_QUOTA);
+            }
+            state.posted.push_back(message);
+            self.arrived(&mut state)
+        };
+        if wake {
+            self.notifier.raise();
         }
-        if state.posted.len() >= POSTED_MESSAGE_QUOTA {
-            return Err(WinError::NOT_ENOUGH_QUOTA);
-        }
-        state.posted.push_back(message);
-        self.arrived(&mut state);
         Ok(())
     }
 
     fn post_quit(&self, code: i32) {
-        let mut state = self.lock();
-        state.quit = Some(code);
-        self.arrived(&mut state);
+        let wake = {
+            let mut state = self.lock();
+            state.quit = Some(code);
+            self.arrived(&mut state)
+        };
+        if wake {
+            self.notifier.raise();
+        }
     }
 
     /// The first message matching `filter` (then WM_QUIT), removed if `remove`.
