@@ -9,4 +9,4 @@ ci/setup.sh
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
 # The ABI golden-file check must run, not skip, wherever this script runs.
-WS2EMU_REQUIRE_MINGW=1 cargo test --workspace
+WS2EMU_REQUIRE_MINGW=1 WS2EMU_REQUIRE_VALGRIND=1 cargo test --workspace

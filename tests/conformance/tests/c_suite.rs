@@ -1,0 +1,65 @@
+//! One test per C program of the conformance suite (see the crate documentation for what each
+//! test does). `every_program_has_a_test` keeps this list in step with the directory.
+
+use ws2emu_conformance::{check, programs};
+
+/// The programs this file runs; a new `tests/conformance/*.c` needs a line here and a test.
+const PROGRAMS: &[&str] = &[
+    "before_startup",
+    "upcall_completion",
+    "upcall_events",
+    "upcall_messages",
+    "upcall_misc",
+    "upcall_sockets",
+    "upcall_threads",
+    "waits",
+];
+
+#[test]
+fn every_program_has_a_test() {
+    assert_eq!(
+        programs(),
+        PROGRAMS,
+        "tests/conformance/*.c and the PROGRAMS list differ"
+    );
+}
+
+#[test]
+fn before_startup() {
+    check("before_startup");
+}
+
+#[test]
+fn upcall_completion() {
+    check("upcall_completion");
+}
+
+#[test]
+fn upcall_events() {
+    check("upcall_events");
+}
+
+#[test]
+fn upcall_messages() {
+    check("upcall_messages");
+}
+
+#[test]
+fn upcall_misc() {
+    check("upcall_misc");
+}
+
+#[test]
+fn upcall_sockets() {
+    check("upcall_sockets");
+}
+
+#[test]
+fn upcall_threads() {
+    check("upcall_threads");
+}
+
+#[test]
+fn waits() {
+    check("waits");
+}
