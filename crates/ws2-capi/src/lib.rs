@@ -16,8 +16,10 @@
 //! surface arrives with the upcall runtime, the catalog and the client API.
 
 pub mod boundary;
+pub mod catalog;
 pub mod kernel32;
 pub mod last_error;
+pub mod loader;
 pub mod select;
 pub mod upcalls;
 pub mod user32;

@@ -41,7 +41,9 @@ fn fill(data: &mut WSADATA, version: WORD) {
 
 /// WSAStartup: returns the error code itself (0 on success), as Windows does; each success must
 /// be matched by a WSACleanup. WSADATA describes the negotiated version even when the request is
-/// refused.
+/// refused. When Winsock is not started, the process's catalog view is refreshed from the stored
+/// catalog (it is kept until the last WSACleanup and the next WSAStartup); a catalog file that
+/// cannot be read gives WSASYSNOTREADY (with the file and problem on stderr).
 ///
 /// # Safety
 /// `data` is NULL or writable.
@@ -55,20 +57,34 @@ pub unsafe extern "system" fn WSAStartup(requested: WORD, data: *mut WSADATA) ->
         // SAFETY: non-null and writable (contract).
         unsafe { fill(&mut *data, negotiated.unwrap_or(HIGHEST_VERSION)) };
         match negotiated {
-            Ok(version) => {
-                runtime().start(version);
-                0
-            }
+            // The first WSAStartup (or the first after the last WSACleanup) snapshots the stored
+            // catalog (spec item 57); an unreadable catalog file fails the call with
+            // WSASYSNOTREADY ("the network subsystem is unavailable") and is reported on stderr.
+            Ok(version) => match runtime().startup(version) {
+                Ok(()) => 0,
+                Err(e) => {
+                    e.reported();
+                    ws2_abi::WSASYSNOTREADY
+                }
+            },
             Err(e) => e.as_i32(),
         }
     })
 }
 
-/// WSACleanup: SOCKET_ERROR with WSANOTINITIALISED when there is no WSAStartup to undo.
+/// WSACleanup: SOCKET_ERROR with WSANOTINITIALISED when there is no WSAStartup to undo. The
+/// catalog snapshot stays until the next WSAStartup after the last WSACleanup replaces it.
 #[no_mangle]
 pub extern "system" fn WSACleanup() -> i32 {
     ffi_boundary("WSACleanup", SOCKET_ERROR, || match runtime().stop() {
-        Ok(()) => 0,
+        Ok(()) => {
+            // Provider loader (issue 4): the last WSACleanup runs one WSPCleanup per started
+            // provider and unloads it (spec checklist 63). No lock is held here.
+            if !runtime().is_started() {
+                crate::loader::cleanup_providers();
+            }
+            0
+        }
         Err(e) => fail_api(e, SOCKET_ERROR),
     })
 }

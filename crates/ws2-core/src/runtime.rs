@@ -1,7 +1,7 @@
 //! The process-wide state: the handle table and what it holds, the socket registry, the catalog
 //! and whether Winsock has been started.
 
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, CatalogError, Store};
 use crate::error::{Result, WinError};
 use crate::handle::{HandleTable, Kind};
 use crate::port::Port;
@@ -68,7 +68,12 @@ pub struct Runtime {
     pub handles: HandleTable<Object>,
     /// IFS sockets: provider descriptors registered with WPUModifyIFSHandle.
     ifs_sockets: Mutex<BTreeMap<usize, Arc<SocketEntry>>>,
+    /// The process's view of the catalog (the snapshot WSAStartup takes).
     catalog: OnceLock<RwLock<Catalog>>,
+    /// Where the catalog is stored (`WS2EMU_CATALOG`, read once).
+    store: OnceLock<Store>,
+    /// Serialises the first WSAStartup's snapshot with concurrent WSAStartup calls.
+    startup: Mutex<()>,
     /// Successful WSAStartup calls not yet matched by WSACleanup, plus started providers.
     started: AtomicUsize,
     /// The Winsock version the process negotiated (MAKEWORD order), 0 before WSAStartup.
@@ -87,25 +92,59 @@ impl Runtime {
             handles: HandleTable::new(),
             ifs_sockets: Mutex::new(BTreeMap::new()),
             catalog: OnceLock::new(),
+            store: OnceLock::new(),
+            startup: Mutex::new(()),
             started: AtomicUsize::new(0),
             version: AtomicU16::new(0),
         }
     }
 
+    /// The snapshot, read from the store on first use. A store that cannot be read gives an
+    /// empty view (reported once on stderr); WSAStartup then fails with WSASYSNOTREADY.
     fn catalog_lock(&self) -> &RwLock<Catalog> {
-        self.catalog.get_or_init(|| RwLock::new(Catalog::default()))
+        self.catalog.get_or_init(|| {
+            let catalog = self.store().load().unwrap_or_else(|e| {
+                e.reported();
+                Catalog::empty(crate::catalog::FIRST_ID)
+            });
+            RwLock::new(catalog)
+        })
     }
 
+    /// The process's catalog view: the snapshot taken by the first WSAStartup (or, before any
+    /// WSAStartup, the stored catalog as read at first use). `WSAEnumProtocols`, socket
+    /// creation, the loader and the WPU upcalls that take a catalog id read it; the `WSC*`
+    /// functions work on the [`store`](Self::store) instead.
     pub fn catalog(&self) -> RwLockReadGuard<'_, Catalog> {
         self.catalog_lock()
             .read()
             .unwrap_or_else(|p| p.into_inner())
     }
 
+    /// Write access to the process's view (tests and harnesses; installers use the store).
     pub fn catalog_mut(&self) -> RwLockWriteGuard<'_, Catalog> {
         self.catalog_lock()
             .write()
             .unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Where the catalog is stored: chosen from `WS2EMU_CATALOG` at first use, for the life of
+    /// the process.
+    pub fn store(&self) -> &Store {
+        self.store.get_or_init(Store::from_env)
+    }
+
+    /// WSAStartup's part: when Winsock is not started (the first WSAStartup, or the first after
+    /// the last WSACleanup), the view is replaced by the stored catalog; then
+    /// [`start`](Self::start). A store that cannot be read fails the call and starts nothing.
+    pub fn startup(&self, version: u16) -> std::result::Result<(), CatalogError> {
+        let _serial = self.startup.lock().unwrap_or_else(|p| p.into_inner());
+        if !self.is_started() {
+            let fresh = self.store().load()?;
+            *self.catalog_mut() = fresh;
+        }
+        self.start(version);
+        Ok(())
     }
 
     fn ifs(&self) -> MutexGuard<'_, BTreeMap<usize, Arc<SocketEntry>>> {

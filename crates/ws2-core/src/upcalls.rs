@@ -136,14 +136,12 @@ pub fn modify_ifs_handle(catalog_id: u32, proposed: usize) -> Result<usize> {
 }
 
 /// WPUGetProviderPath / WSCGetProviderPath: the provider's DLL path, unexpanded, without the
-/// terminator. `WSAEINVAL` when no catalog entry has that provider id.
+/// terminator, from the stored catalog (not the WSAStartup snapshot; spec §4.2). `WSAEINVAL`
+/// when no catalog entry has that provider id; `WSANO_RECOVERY` when the catalog file cannot be
+/// read (reported on stderr).
 #[doc(alias = "WPUGetProviderPath")]
 pub fn provider_path(provider: &GUID) -> Result<Vec<u16>> {
-    runtime()
-        .catalog()
-        .path_of(provider)
-        .map(<[u16]>::to_vec)
-        .ok_or(WinError::WSAEINVAL)
+    crate::catalog::stored_provider_path(provider)
 }
 
 /// WPUQueryBlockingCallback: the calling thread's Winsock 1.1 blocking hook (0 when none, always

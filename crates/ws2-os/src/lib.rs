@@ -6,14 +6,20 @@
 //!   pipe as the fallback where eventfd is unavailable);
 //! - [`PollSet`]: waiting until any of a set of descriptors is readable or a deadline passes;
 //! - [`current_thread_id`]: the kernel id of the calling thread;
-//! - [`is_open_descriptor`], [`open_descriptor_count`]: descriptor checks (IFS handles, leak tests).
+//! - [`is_open_descriptor`], [`open_descriptor_count`]: descriptor checks (IFS handles, leak tests);
+//! - [`SharedLibrary`]: dlopen of absolute paths, symbols of the library itself (the loader);
+//! - [`read_file`], [`replace_file_atomically`], [`FileLock`]: crash-safe files (the catalog).
 
 mod descriptor;
+mod file;
+mod library;
 mod notifier;
 mod poll;
 mod thread;
 
 pub use descriptor::{is_open_descriptor, open_descriptor_count};
+pub use file::{read_file, replace_file_atomically, temporary_path, FileLock};
+pub use library::{is_mapped, OpenError, SharedLibrary};
 pub use notifier::Notifier;
 pub use poll::{PollSet, Readiness};
 pub use thread::current_thread_id;

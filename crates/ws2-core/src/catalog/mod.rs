@@ -1,15 +1,39 @@
-//! The transport protocol catalog (the part the upcall runtime needs).
+//! The transport protocol catalog.
 //!
-//! Windows contract: an ordered list of `WSAPROTOCOL_INFOW` entries, each with a catalog entry
-//! id and the path of the provider DLL that serves it; with no extra providers installed it
-//! holds the MSAFD base entries (TCP/IP 1001, UDP/IP 1002, TCP/IPv6 1004, UDP/IPv6 1005).
-//! `WPUGetProviderPath` returns a provider's path *unexpanded* (environment variables such as
-//! `%SystemRoot%` stay in it).
+//! Windows contract (spec §4.2): an ordered list of `WSAPROTOCOL_INFOW` entries, each with a
+//! catalog entry id assigned by the catalog, the GUID of the provider that serves it and that
+//! provider's DLL path (stored *unexpanded*: `%SystemRoot%` stays in it). `ProtocolChain`
+//! describes layering: `ChainLen` 0 is a layered ("dummy") entry that only names an LSP, 1 a base
+//! protocol, 2..=7 a chain whose `ChainEntries[0]` is the top layer's id and
+//! `ChainEntries[ChainLen-1]` the base entry's id. With no extra providers the catalog holds the
+//! MSAFD base entries (TCP/IP 1001, UDP/IP 1002, TCP/IPv6 1004, UDP/IPv6 1005). Installers change
+//! the stored catalog (`WSCInstallProvider`, ...); a process that has called `WSAStartup` keeps
+//! the catalog it read then until its last `WSACleanup` and a new `WSAStartup` (item 57).
 //!
-//! Emulation: an in-memory list seeded with the built-in base provider's entries, with the
-//! values of Windows' MSAFD entries (spec §3.9). The persistent catalog, installation and
-//! layered chains arrive with the catalog issue; this module is the lookup core they extend.
+//! Emulation:
+//! - [`Catalog`] is the list itself with the operations of the `WSC*` functions, each all or
+//!   nothing (a failing call changes nothing).
+//! - [`Store`] is where the catalog is kept: a file named by `WS2EMU_CATALOG` (format in
+//!   docs/catalog.md, written atomically under a lock), or, when the variable is unset, memory
+//!   of this process (installs then live only in this process).
+//! - The runtime's snapshot (`runtime().catalog()`) is what `WSAEnumProtocols`, socket creation
+//!   and the loader read; `WSAStartup` refreshes it from the store when nothing is started.
+//!
+//! Divergences: Windows keeps the catalog in the registry; here it is a text file or memory.
+//! Provider paths must be absolute after `%VAR%` expansion (a relative path is refused with
+//! `WSAEINVAL`; Windows would search the DLL path). Chains are validated at install time (every
+//! id must exist, the last must be a base entry, the others layered entries), which Windows
+//! does not document.
 
+mod format;
+mod path;
+mod store;
+
+pub use format::{parse, serialize, FORMAT_VERSION};
+pub use path::{expand_environment, expanded_path, variable};
+pub use store::{store, CatalogError, Reset, Store, CATALOG_ENV};
+
+use crate::error::{Result, WinError};
 use ws2_abi as abi;
 use ws2_abi::{GUID, WSAPROTOCOLCHAIN, WSAPROTOCOL_INFOW};
 
@@ -31,7 +55,15 @@ pub const BASE_PROVIDER_IPV6: GUID = GUID {
 /// Where the built-in base provider lives, as stored in the catalog (expanded at load time).
 pub const BASE_PROVIDER_PATH: &str = "%WS2EMU_LIBDIR%/libws2_base.so";
 
-/// One catalog entry: the protocol information and the provider's DLL path (UTF-16, no NUL).
+/// The first catalog id a catalog assigns (Windows numbers its entries from 1001).
+pub const FIRST_ID: u32 = 1001;
+
+/// `WSANO_RECOVERY` (11003): "already installed" for `WSCInstallProvider` (spec item 54) and the
+/// code of every catalog-storage failure (Microsoft: "error opening or writing a catalog entry").
+pub const WSANO_RECOVERY: WinError = WinError(abi::WSANO_RECOVERY as u32);
+
+/// One catalog entry: the protocol information and the provider's DLL path (UTF-16, no NUL,
+/// unexpanded).
 #[derive(Clone, Debug)]
 pub struct CatalogEntry {
     pub info: WSAPROTOCOL_INFOW,
@@ -44,10 +76,52 @@ impl CatalogEntry {
     }
 }
 
-/// The catalog of one process.
-#[derive(Clone, Debug)]
+impl PartialEq for CatalogEntry {
+    /// Every field of the protocol information and the path.
+    fn eq(&self, other: &Self) -> bool {
+        same_info(&self.info, &other.info) && self.path == other.path
+    }
+}
+
+/// Whether two `WSAPROTOCOL_INFOW` are equal in every field (the ABI struct has no `PartialEq`).
+pub fn same_info(a: &WSAPROTOCOL_INFOW, b: &WSAPROTOCOL_INFOW) -> bool {
+    a.dwServiceFlags1 == b.dwServiceFlags1
+        && a.dwServiceFlags2 == b.dwServiceFlags2
+        && a.dwServiceFlags3 == b.dwServiceFlags3
+        && a.dwServiceFlags4 == b.dwServiceFlags4
+        && a.dwProviderFlags == b.dwProviderFlags
+        && a.ProviderId == b.ProviderId
+        && a.dwCatalogEntryId == b.dwCatalogEntryId
+        && a.ProtocolChain == b.ProtocolChain
+        && a.iVersion == b.iVersion
+        && a.iAddressFamily == b.iAddressFamily
+        && a.iMaxSockAddr == b.iMaxSockAddr
+        && a.iMinSockAddr == b.iMinSockAddr
+        && a.iSocketType == b.iSocketType
+        && a.iProtocol == b.iProtocol
+        && a.iProtocolMaxOffset == b.iProtocolMaxOffset
+        && a.iNetworkByteOrder == b.iNetworkByteOrder
+        && a.iSecurityScheme == b.iSecurityScheme
+        && a.dwMessageSize == b.dwMessageSize
+        && a.dwProviderReserved == b.dwProviderReserved
+        && a.szProtocol == b.szProtocol
+}
+
+/// A catalog: its entries in order and the next catalog id it will assign. Ids are never reused
+/// within one catalog's life (the next id is stored with it), as on Windows.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Catalog {
     entries: Vec<CatalogEntry>,
+    next_id: u32,
+}
+
+/// Which entries an enumeration returns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Visibility {
+    /// `WSCEnumProtocols`: every entry.
+    All,
+    /// `WSAEnumProtocols`: no `PFL_HIDDEN` entries and no layered (`ChainLen` 0) entries.
+    Application,
 }
 
 /// A `WSAPROTOCOL_INFOW` with every field zero.
@@ -136,7 +210,8 @@ fn base_entry(
 }
 
 impl Default for Catalog {
-    /// The built-in base provider's entries, in Windows' order.
+    /// The built-in base provider's entries, in Windows' order; the next id is 1006 (Windows'
+    /// 1003 is MSAFD's raw IPv4 entry, which ws2emu does not provide).
     fn default() -> Self {
         let (tcp, udp) = (abi::IPPROTO_TCP, abi::IPPROTO_UDP);
         Self {
@@ -174,13 +249,100 @@ impl Default for Catalog {
                     "MSAFD Tcpip [UDP/IPv6]",
                 ),
             ],
+            next_id: 1006,
         }
     }
 }
 
+/// A `WSAEINVAL` for an argument problem; the text is what the CLI prints.
+fn invalid(problem: impl Into<String>) -> CatalogError {
+    CatalogError::call(WinError::WSAEINVAL, problem)
+}
+
+/// Formats a GUID as `{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}`.
+pub fn guid_string(g: &GUID) -> String {
+    format!(
+        "{{{:08X}-{:04X}-{:04X}-{:02X}{:02X}-{:02X}{:02X}{:02X}{:02X}{:02X}{:02X}}}",
+        g.Data1,
+        g.Data2,
+        g.Data3,
+        g.Data4[0],
+        g.Data4[1],
+        g.Data4[2],
+        g.Data4[3],
+        g.Data4[4],
+        g.Data4[5],
+        g.Data4[6],
+        g.Data4[7]
+    )
+}
+
+/// Parses `{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}` (hex digits in either case).
+pub fn parse_guid(text: &str) -> Option<GUID> {
+    let inner = text.strip_prefix('{')?.strip_suffix('}')?;
+    let groups: Vec<&str> = inner.split('-').collect();
+    let lengths = [8, 4, 4, 4, 12];
+    if groups.len() != 5
+        || groups
+            .iter()
+            .zip(lengths)
+            .any(|(g, n)| g.len() != n || !g.bytes().all(|b| b.is_ascii_hexdigit()))
+    {
+        return None;
+    }
+    let tail = format!("{}{}", groups[3], groups[4]);
+    let mut data4 = [0u8; 8];
+    for (i, byte) in data4.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&tail[2 * i..2 * i + 2], 16).ok()?;
+    }
+    Some(GUID {
+        Data1: u32::from_str_radix(groups[0], 16).ok()?,
+        Data2: u16::from_str_radix(groups[1], 16).ok()?,
+        Data3: u16::from_str_radix(groups[2], 16).ok()?,
+        Data4: data4,
+    })
+}
+
+/// Whether protocol number `p` lies in the entry's range `iProtocol ..= iProtocol +
+/// iProtocolMaxOffset` (computed without overflow; an entry with `iProtocol` 0 matches through
+/// its offset like any other).
+pub fn protocol_matches(info: &WSAPROTOCOL_INFOW, p: i32) -> bool {
+    let low = i64::from(info.iProtocol);
+    let high = low + i64::from(info.iProtocolMaxOffset);
+    (low..=high).contains(&i64::from(p))
+}
+
+/// `szProtocol` with everything after the first NUL cleared, so that a stored entry and its
+/// file form are equal field by field.
+fn normalised(mut info: WSAPROTOCOL_INFOW) -> WSAPROTOCOL_INFOW {
+    if let Some(nul) = info.szProtocol.iter().position(|&c| c == 0) {
+        info.szProtocol[nul..].fill(0);
+    }
+    info
+}
+
 impl Catalog {
+    /// A catalog with no entries whose first assigned id will be `next_id`.
+    pub fn empty(next_id: u32) -> Self {
+        Self {
+            entries: Vec::new(),
+            next_id,
+        }
+    }
+
+    /// A catalog from stored parts (the file reader). The caller guarantees distinct ids below
+    /// `next_id`.
+    pub(crate) fn from_parts(entries: Vec<CatalogEntry>, next_id: u32) -> Self {
+        Self { entries, next_id }
+    }
+
     pub fn entries(&self) -> &[CatalogEntry] {
         &self.entries
+    }
+
+    /// The id the next installed entry will get.
+    pub fn next_id(&self) -> u32 {
+        self.next_id
     }
 
     pub fn by_id(&self, id: u32) -> Option<&CatalogEntry> {
@@ -195,20 +357,266 @@ impl Catalog {
             .map(|e| e.path.as_slice())
     }
 
-    /// Appends an entry with the next free catalog id (ids grow from 1001, as on Windows) and
-    /// returns that id. The caller-supplied `dwCatalogEntryId` is ignored.
+    /// Whether any entry belongs to this provider GUID.
+    pub fn contains_provider(&self, provider: &GUID) -> bool {
+        self.entries.iter().any(|e| e.info.ProviderId == *provider)
+    }
+
+    /// Appends an entry with the next catalog id (ids grow from 1001 and are never reused, as on
+    /// Windows) and returns that id. The caller-supplied `dwCatalogEntryId` is ignored. No
+    /// validation: installers go through [`install`](Self::install).
     pub fn push(&mut self, mut entry: CatalogEntry) -> u32 {
+        let largest = self.entries.iter().map(CatalogEntry::id).max();
         let id = self
-            .entries
-            .iter()
-            .map(CatalogEntry::id)
-            .max()
-            .unwrap_or(1000)
-            + 1;
+            .next_id
+            .max(largest.map_or(FIRST_ID, |m| m.saturating_add(1)));
         entry.info.dwCatalogEntryId = id;
         self.entries.push(entry);
+        self.next_id = id.saturating_add(1);
         id
     }
+
+    /// The entries an enumeration returns, in catalog order: [`Visibility`] decides whether
+    /// hidden and layered entries are included; `protocols` (the zero-terminated
+    /// `lpiProtocols` list without its terminator) keeps only entries whose protocol range
+    /// contains one of the numbers ([`protocol_matches`]).
+    pub fn enumerate(
+        &self,
+        protocols: Option<&[i32]>,
+        visibility: Visibility,
+    ) -> Vec<WSAPROTOCOL_INFOW> {
+        self.entries
+            .iter()
+            .map(|e| &e.info)
+            .filter(|info| {
+                visibility == Visibility::All
+                    || (info.dwProviderFlags & abi::PFL_HIDDEN == 0
+                        && info.ProtocolChain.ChainLen != abi::LAYERED_PROTOCOL)
+            })
+            .filter(|info| {
+                protocols.is_none_or(|list| list.iter().any(|&p| protocol_matches(info, p)))
+            })
+            .copied()
+            .collect()
+    }
+
+    /// Checks a provider path: not empty and absolute after `%VAR%` expansion.
+    fn check_path(path: &[u16]) -> std::result::Result<(), CatalogError> {
+        if path.is_empty() {
+            return Err(invalid("the provider path is empty"));
+        }
+        expanded_path(path).map(drop).map_err(|expanded| {
+            invalid(format!(
+                "the provider path \"{}\" is not absolute after expansion (\"{}\")",
+                String::from_utf16_lossy(path),
+                expanded
+            ))
+        })
+    }
+
+    /// Checks one entry of an install or update list against this catalog.
+    fn check_info(
+        &self,
+        index: usize,
+        info: &WSAPROTOCOL_INFOW,
+    ) -> std::result::Result<(), CatalogError> {
+        let len = info.ProtocolChain.ChainLen;
+        if !(0..=abi::MAX_PROTOCOL_CHAIN as i32).contains(&len) {
+            return Err(invalid(format!(
+                "lpProtocolInfoList[{index}]: ChainLen {len} is outside 0..=7"
+            )));
+        }
+        if len < 2 {
+            return Ok(());
+        }
+        let chain = &info.ProtocolChain.ChainEntries[..len as usize];
+        for (position, &id) in chain.iter().enumerate() {
+            let Some(target) = self.by_id(id) else {
+                return Err(invalid(format!(
+                    "lpProtocolInfoList[{index}]: ChainEntries[{position}] = {id} is not a catalog id"
+                )));
+            };
+            let last = position + 1 == chain.len();
+            let target_len = target.info.ProtocolChain.ChainLen;
+            if last && target_len != abi::BASE_PROTOCOL {
+                return Err(invalid(format!(
+                    "lpProtocolInfoList[{index}]: the last chain element {id} is not a base entry (ChainLen {target_len})"
+                )));
+            }
+            if !last && target_len != abi::LAYERED_PROTOCOL {
+                return Err(invalid(format!(
+                    "lpProtocolInfoList[{index}]: chain element {id} is not a layered entry (ChainLen {target_len})"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// WSCInstallProvider: appends one entry per element of `infos`, each with a fresh catalog
+    /// id (caller-supplied ids ignored), `ProviderId` set to `provider` and the path `path`;
+    /// returns the new ids.
+    ///
+    /// Errors (nothing changes): `WSANO_RECOVERY` when the GUID is already installed (spec item
+    /// 54); `WSAEINVAL` for an empty list, an empty or relative path, `ChainLen` outside 0..=7,
+    /// or a chain naming an id that is not in the catalog (or whose last element is not a base
+    /// entry, or whose other elements are not layered entries).
+    #[doc(alias = "WSCInstallProvider")]
+    pub fn install(
+        &mut self,
+        provider: &GUID,
+        path: &[u16],
+        infos: &[WSAPROTOCOL_INFOW],
+    ) -> std::result::Result<Vec<u32>, CatalogError> {
+        if infos.is_empty() {
+            return Err(invalid("no protocol entries to install"));
+        }
+        if self.contains_provider(provider) {
+            return Err(CatalogError::call(
+                WSANO_RECOVERY,
+                format!("provider {} is already installed", guid_string(provider)),
+            ));
+        }
+        Self::check_path(path)?;
+        for (index, info) in infos.iter().enumerate() {
+            self.check_info(index, info)?;
+        }
+        let ids = infos
+            .iter()
+            .map(|info| {
+                let mut info = normalised(*info);
+                info.ProviderId = *provider;
+                self.push(CatalogEntry {
+                    info,
+                    path: path.to_vec(),
+                })
+            })
+            .collect();
+        Ok(ids)
+    }
+
+    /// WSCDeinstallProvider: removes every entry of `provider` and returns how many. Chains of
+    /// other providers that referenced them are left as they are (as on Windows, where the
+    /// installer of the chain removes it). `WSAEINVAL` when no entry has that GUID.
+    #[doc(alias = "WSCDeinstallProvider")]
+    pub fn deinstall(&mut self, provider: &GUID) -> std::result::Result<usize, CatalogError> {
+        let before = self.entries.len();
+        self.entries.retain(|e| e.info.ProviderId != *provider);
+        match before - self.entries.len() {
+            0 => Err(invalid(format!(
+                "provider {} is not installed",
+                guid_string(provider)
+            ))),
+            n => Ok(n),
+        }
+    }
+
+    /// WSCUpdateProvider: replaces the protocol information of existing entries of `provider`
+    /// and sets the provider's path. Each element of `infos` names the entry it replaces by its
+    /// `dwCatalogEntryId`; ids, order and `ProviderId` are kept. Entries of the provider that
+    /// are not listed keep their information (and get the new path).
+    ///
+    /// Errors (nothing changes), all `WSAEINVAL`: unknown GUID, empty list, an id that is not an
+    /// entry of this provider or is listed twice, a bad path or chain (as for
+    /// [`install`](Self::install)). Microsoft documents the function without saying how entries
+    /// are matched; matching by catalog id is ws2emu's reading.
+    #[doc(alias = "WSCUpdateProvider")]
+    pub fn update(
+        &mut self,
+        provider: &GUID,
+        path: &[u16],
+        infos: &[WSAPROTOCOL_INFOW],
+    ) -> std::result::Result<(), CatalogError> {
+        if !self.contains_provider(provider) {
+            return Err(invalid(format!(
+                "provider {} is not installed",
+                guid_string(provider)
+            )));
+        }
+        if infos.is_empty() {
+            return Err(invalid("no protocol entries to update"));
+        }
+        Self::check_path(path)?;
+        let mut seen = Vec::with_capacity(infos.len());
+        for (index, info) in infos.iter().enumerate() {
+            let id = info.dwCatalogEntryId;
+            match self.by_id(id) {
+                Some(e) if e.info.ProviderId == *provider => {}
+                _ => {
+                    return Err(invalid(format!(
+                        "lpProtocolInfoList[{index}]: {id} is not a catalog id of provider {}",
+                        guid_string(provider)
+                    )))
+                }
+            }
+            if seen.contains(&id) {
+                return Err(invalid(format!(
+                    "lpProtocolInfoList[{index}]: {id} is listed twice"
+                )));
+            }
+            seen.push(id);
+            self.check_info(index, info)?;
+        }
+        for info in infos {
+            let mut info = normalised(*info);
+            info.ProviderId = *provider;
+            if let Some(entry) = self
+                .entries
+                .iter_mut()
+                .find(|e| e.id() == info.dwCatalogEntryId)
+            {
+                entry.info = info;
+            }
+        }
+        for entry in self
+            .entries
+            .iter_mut()
+            .filter(|e| e.info.ProviderId == *provider)
+        {
+            entry.path = path.to_vec();
+        }
+        Ok(())
+    }
+
+    /// WSCWriteProviderOrder: reorders the catalog to `ids`, which must name every entry exactly
+    /// once (`WSAEINVAL` otherwise: wrong count, unknown id, id listed twice; nothing changes).
+    #[doc(alias = "WSCWriteProviderOrder")]
+    pub fn write_order(&mut self, ids: &[u32]) -> std::result::Result<(), CatalogError> {
+        if ids.len() != self.entries.len() {
+            return Err(invalid(format!(
+                "the order lists {} ids, the catalog has {} entries",
+                ids.len(),
+                self.entries.len()
+            )));
+        }
+        let mut reordered = Vec::with_capacity(ids.len());
+        for (position, &id) in ids.iter().enumerate() {
+            if ids[..position].contains(&id) {
+                return Err(invalid(format!("id {id} is listed twice")));
+            }
+            match self.by_id(id) {
+                Some(entry) => reordered.push(entry.clone()),
+                None => return Err(invalid(format!("id {id} is not a catalog id"))),
+            }
+        }
+        self.entries = reordered;
+        Ok(())
+    }
+}
+
+/// `Result` conversion for callers that only need the Windows code.
+impl From<CatalogError> for WinError {
+    fn from(e: CatalogError) -> Self {
+        e.code()
+    }
+}
+
+/// The stored catalog's path of a provider, unexpanded (`WPUGetProviderPath` /
+/// `WSCGetProviderPath`); `WSAEINVAL` for an unknown GUID, `WSANO_RECOVERY` when the store
+/// cannot be read (reported once on stderr).
+pub fn stored_provider_path(provider: &GUID) -> Result<Vec<u16>> {
+    store()
+        .provider_path(provider)
+        .map_err(|e| e.reported().code())
 }
 
 #[cfg(test)]
@@ -239,5 +647,26 @@ mod tests {
         let mut entry = catalog.by_id(1001).unwrap().clone();
         entry.info.dwCatalogEntryId = 5;
         assert_eq!(catalog.push(entry), 1006);
+    }
+
+    #[test]
+    fn guids_round_trip() {
+        let text = guid_string(&BASE_PROVIDER_IPV4);
+        assert_eq!(text, "{E70F1AA0-AB8B-11CF-8CA3-00805F48A192}");
+        assert_eq!(parse_guid(&text), Some(BASE_PROVIDER_IPV4));
+        assert_eq!(
+            parse_guid("{e70f1aa0-ab8b-11cf-8ca3-00805f48a192}"),
+            Some(BASE_PROVIDER_IPV4)
+        );
+        for bad in [
+            "",
+            "{}",
+            "E70F1AA0-AB8B-11CF-8CA3-00805F48A192",
+            "{E70F1AA0-AB8B-11CF-8CA300805F48A192}",
+            "{E70F1AA0-AB8B-11CF-8CA3-00805F48A19G}",
+            "{+70F1AA0-AB8B-11CF-8CA3-00805F48A192}",
+        ] {
+            assert_eq!(parse_guid(bad), None, "{bad}");
+        }
     }
 }

@@ -1,0 +1,433 @@
+//! The catalog exports: `WSCEnumProtocols`, `WSAEnumProtocolsW/A`, `WSCInstallProvider`,
+//! `WSCDeinstallProvider`, `WSCUpdateProvider`, `WSCWriteProviderOrder`, `WSCGetProviderPath`.
+//!
+//! Windows contract (spec §4.2, Microsoft's reference pages): the `WSC*` functions act on the
+//! stored catalog and return 0 / a count, or `SOCKET_ERROR` with the code in `*lpErrno`
+//! (`WSCWriteProviderOrder` returns the code itself); `WSAEnumProtocols` is the application view
+//! of the process's catalog and reports through `WSAGetLastError`.
+//!
+//! Emulation: every function is a thin shell over `ws2_core::catalog` ([`store()`] for the
+//! stored catalog, `runtime().catalog()` for the process's WSAStartup snapshot): pointers are
+//! checked here (NULL is never dereferenced), out-parameters are written only on success, except
+//! the documented "size needed" of a too-small buffer. Catalog-file problems give
+//! `WSANO_RECOVERY` and are printed once on stderr with the file, line and problem.
+//!
+//! Divergences: a NULL `lpErrno` makes a failing call return its failure value without a code
+//! instead of faulting; see docs/catalog.md for the catalog's own divergences.
+//!
+//! # Safety (every export)
+//! Each pointer argument is NULL or valid as Microsoft documents it: `lpiProtocols` a
+//! zero-terminated `int` list, a buffer valid for `*lpdwBufferLength` bytes, a protocol-info
+//! list of `dwNumberOfEntries` structures, NUL-terminated path strings. NULL is checked; the rest
+//! is trusted, as ws2_32 does.
+// The contract above applies to all exports alike, so it is stated once.
+#![allow(clippy::missing_safety_doc)]
+
+use crate::boundary::{fail_api, fail_spi, ffi_boundary};
+use ws2_abi::{DWORD, GUID, SOCKET_ERROR, WSAPROTOCOL_INFOA, WSAPROTOCOL_INFOW};
+use ws2_core::catalog::{store, CatalogError, Visibility};
+use ws2_core::runtime::runtime;
+use ws2_core::trace::{self, Channel};
+use ws2_core::WinError;
+
+/// Traces one call on the `api` channel.
+fn trace_api(name: &str, args: impl FnOnce() -> String, result: impl FnOnce() -> String) {
+    if trace::enabled(Channel::Api) {
+        trace::emit(
+            Channel::Api,
+            format_args!("{name}({}) -> {}", args(), result()),
+        );
+    }
+}
+
+fn code(e: CatalogError) -> WinError {
+    e.reported().code()
+}
+
+/// Runs an SPI body: its value, or SOCKET_ERROR + `*errno`.
+///
+/// # Safety
+/// `errno` is NULL or writable.
+unsafe fn spi(
+    name: &str,
+    errno: *mut i32,
+    args: impl FnOnce() -> String,
+    body: impl FnOnce() -> Result<i32, WinError>,
+) -> i32 {
+    ffi_boundary(name, SOCKET_ERROR, || {
+        let result = body();
+        trace_api(name, args, || match result {
+            Ok(v) => v.to_string(),
+            Err(e) => trace::outcome("SOCKET_ERROR", Some(e)),
+        });
+        // SAFETY: errno is NULL or writable (caller's contract).
+        result.unwrap_or_else(|e| unsafe { fail_spi(errno, e, SOCKET_ERROR) })
+    })
+}
+
+/// The `lpiProtocols` filter without its terminator; `None` for a NULL list.
+///
+/// # Safety
+/// `protocols` is NULL or a zero-terminated readable `int` list.
+unsafe fn filter(protocols: *const i32) -> Option<Vec<i32>> {
+    if protocols.is_null() {
+        return None;
+    }
+    let mut list = Vec::new();
+    // SAFETY: the list is readable up to and including its zero terminator (contract).
+    unsafe {
+        let mut p = protocols;
+        while p.read() != 0 {
+            list.push(p.read());
+            p = p.add(1);
+        }
+    }
+    Some(list)
+}
+
+/// A NUL-terminated UTF-16 string without its terminator.
+///
+/// # Safety
+/// `s` is non-null and NUL-terminated.
+unsafe fn wide_str(s: *const u16) -> Vec<u16> {
+    let mut out = Vec::new();
+    // SAFETY: readable up to and including the terminator (contract).
+    unsafe {
+        let mut p = s;
+        while p.read() != 0 {
+            out.push(p.read());
+            p = p.add(1);
+        }
+    }
+    out
+}
+
+/// Copies `entries` into a caller's buffer of `*length` bytes, or reports the size needed.
+///
+/// Contract of both enumerations (spec item 48–50): a NULL buffer or a length below
+/// `count × sizeof(entry)` fails with WSAENOBUFS and writes that size into `*length`;
+/// otherwise the entries are copied and their count returned (`*length` unchanged).
+///
+/// # Safety
+/// `length` is non-null and readable/writable; `buffer` is NULL or valid for `*length` bytes.
+unsafe fn copy_out<T: Copy>(
+    entries: &[T],
+    buffer: *mut T,
+    length: *mut DWORD,
+) -> Result<i32, WinError> {
+    let needed = std::mem::size_of_val(entries);
+    let needed = DWORD::try_from(needed).map_err(|_| WinError::WSAENOBUFS)?;
+    // SAFETY: length is non-null and readable (contract).
+    let room = unsafe { length.read() };
+    if buffer.is_null() || room < needed {
+        // SAFETY: as above, writable.
+        unsafe { length.write(needed) };
+        return Err(WinError::WSAENOBUFS);
+    }
+    // SAFETY: buffer holds at least `needed` bytes (contract); T is plain data. The caller's
+    // buffer need not be aligned, so each entry is written unaligned.
+    unsafe {
+        for (i, entry) in entries.iter().enumerate() {
+            buffer.add(i).write_unaligned(*entry);
+        }
+    }
+    Ok(entries.len() as i32)
+}
+
+/// WSCEnumProtocols: every entry of the *stored* catalog (hidden and layered ones included),
+/// optionally filtered by `lpiProtocols` (an entry matches a protocol p when `iProtocol ≤ p ≤
+/// iProtocol + iProtocolMaxOffset`). Errors: WSAEFAULT for a NULL `lpdwBufferLength`,
+/// WSAENOBUFS with the size needed, WSANO_RECOVERY when the catalog file cannot be read.
+#[no_mangle]
+pub unsafe extern "system" fn WSCEnumProtocols(
+    protocols: *mut i32,
+    buffer: *mut WSAPROTOCOL_INFOW,
+    length: *mut DWORD,
+    errno: *mut i32,
+) -> i32 {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        spi(
+            "WSCEnumProtocols",
+            errno,
+            || format!("{protocols:p}, {buffer:p}, {length:p}"),
+            || {
+                if length.is_null() {
+                    return Err(WinError::WSAEFAULT);
+                }
+                let catalog = store().load().map_err(code)?;
+                let entries = catalog.enumerate(filter(protocols).as_deref(), Visibility::All);
+                copy_out(&entries, buffer, length)
+            },
+        )
+    }
+}
+
+/// The application view of the process's snapshot (no hidden or layered entries).
+///
+/// # Safety
+/// As for WSAEnumProtocolsW.
+unsafe fn application_entries(
+    protocols: *const i32,
+    length: *mut DWORD,
+) -> Result<Vec<WSAPROTOCOL_INFOW>, WinError> {
+    if !runtime().is_started() {
+        return Err(WinError::WSANOTINITIALISED);
+    }
+    if length.is_null() {
+        return Err(WinError::WSAEFAULT);
+    }
+    // SAFETY: forwarded caller contract.
+    let filter = unsafe { filter(protocols) };
+    Ok(runtime()
+        .catalog()
+        .enumerate(filter.as_deref(), Visibility::Application))
+}
+
+/// WSAEnumProtocolsW: the entries of the catalog this process read at WSAStartup, without
+/// `PFL_HIDDEN` and layered (`ChainLen` 0) entries, optionally filtered like WSCEnumProtocols.
+/// SOCKET_ERROR with the last error WSANOTINITIALISED (no WSAStartup), WSAEFAULT (NULL
+/// `lpdwBufferLength`) or WSAENOBUFS (buffer too small; `*lpdwBufferLength` = size needed).
+#[no_mangle]
+pub unsafe extern "system" fn WSAEnumProtocolsW(
+    protocols: *mut i32,
+    buffer: *mut WSAPROTOCOL_INFOW,
+    length: *mut DWORD,
+) -> i32 {
+    ffi_boundary("WSAEnumProtocolsW", SOCKET_ERROR, || {
+        // SAFETY: forwarded caller contract.
+        let result = unsafe { application_entries(protocols, length) }
+            // SAFETY: length is non-null (checked), buffer per contract.
+            .and_then(|entries| unsafe { copy_out(&entries, buffer, length) });
+        trace_api(
+            "WSAEnumProtocolsW",
+            || format!("{protocols:p}, {buffer:p}, {length:p}"),
+            || match result {
+                Ok(n) => n.to_string(),
+                Err(e) => trace::outcome("SOCKET_ERROR", Some(e)),
+            },
+        );
+        result.unwrap_or_else(|e| fail_api(e, SOCKET_ERROR))
+    })
+}
+
+/// The ANSI form of an entry: `szProtocol` in UTF-8 (ws2emu's ANSI code page), cut at a
+/// character boundary to fit 255 bytes and the terminator.
+pub fn to_ansi(info: &WSAPROTOCOL_INFOW) -> WSAPROTOCOL_INFOA {
+    let len = info.szProtocol.iter().position(|&c| c == 0).unwrap_or(256);
+    let text = String::from_utf16_lossy(&info.szProtocol[..len]);
+    let mut name = [0 as ws2_abi::CHAR; 256];
+    let mut used = 0;
+    for c in text.chars() {
+        let mut buf = [0u8; 4];
+        let bytes = c.encode_utf8(&mut buf).as_bytes();
+        if used + bytes.len() > 255 {
+            break;
+        }
+        for &b in bytes {
+            name[used] = b as ws2_abi::CHAR;
+            used += 1;
+        }
+    }
+    WSAPROTOCOL_INFOA {
+        dwServiceFlags1: info.dwServiceFlags1,
+        dwServiceFlags2: info.dwServiceFlags2,
+        dwServiceFlags3: info.dwServiceFlags3,
+        dwServiceFlags4: info.dwServiceFlags4,
+        dwProviderFlags: info.dwProviderFlags,
+        ProviderId: info.ProviderId,
+        dwCatalogEntryId: info.dwCatalogEntryId,
+        ProtocolChain: info.ProtocolChain,
+        iVersion: info.iVersion,
+        iAddressFamily: info.iAddressFamily,
+        iMaxSockAddr: info.iMaxSockAddr,
+        iMinSockAddr: info.iMinSockAddr,
+        iSocketType: info.iSocketType,
+        iProtocol: info.iProtocol,
+        iProtocolMaxOffset: info.iProtocolMaxOffset,
+        iNetworkByteOrder: info.iNetworkByteOrder,
+        iSecurityScheme: info.iSecurityScheme,
+        dwMessageSize: info.dwMessageSize,
+        dwProviderReserved: info.dwProviderReserved,
+        szProtocol: name,
+    }
+}
+
+/// WSAEnumProtocolsA: WSAEnumProtocolsW with 372-byte `WSAPROTOCOL_INFOA` entries (sizes in
+/// the WSAENOBUFS case count those). Divergence: the ANSI code page is UTF-8.
+#[no_mangle]
+pub unsafe extern "system" fn WSAEnumProtocolsA(
+    protocols: *mut i32,
+    buffer: *mut WSAPROTOCOL_INFOA,
+    length: *mut DWORD,
+) -> i32 {
+    ffi_boundary("WSAEnumProtocolsA", SOCKET_ERROR, || {
+        // SAFETY: forwarded caller contract.
+        let result = unsafe { application_entries(protocols, length) }.and_then(|entries| {
+            let ansi: Vec<WSAPROTOCOL_INFOA> = entries.iter().map(to_ansi).collect();
+            // SAFETY: length is non-null (checked), buffer per contract.
+            unsafe { copy_out(&ansi, buffer, length) }
+        });
+        trace_api(
+            "WSAEnumProtocolsA",
+            || format!("{protocols:p}, {buffer:p}, {length:p}"),
+            || match result {
+                Ok(n) => n.to_string(),
+                Err(e) => trace::outcome("SOCKET_ERROR", Some(e)),
+            },
+        );
+        result.unwrap_or_else(|e| fail_api(e, SOCKET_ERROR))
+    })
+}
+
+/// The GUID, path and list arguments of WSCInstallProvider/WSCUpdateProvider, checked:
+/// WSAEFAULT for a NULL GUID, path or list (spec item 55).
+///
+/// # Safety
+/// Non-null pointers are valid (contract).
+unsafe fn provider_arguments(
+    provider: *const GUID,
+    path: *const u16,
+    list: *const WSAPROTOCOL_INFOW,
+    count: DWORD,
+) -> Result<(GUID, Vec<u16>, Vec<WSAPROTOCOL_INFOW>), WinError> {
+    if provider.is_null() || path.is_null() || list.is_null() {
+        return Err(WinError::WSAEFAULT);
+    }
+    // SAFETY: provider is readable, path NUL-terminated, list holds `count` entries (contract;
+    // read unaligned because C callers owe us no alignment beyond the struct's own).
+    unsafe {
+        let infos = (0..count as usize)
+            .map(|i| list.add(i).read_unaligned())
+            .collect();
+        Ok((provider.read_unaligned(), wide_str(path), infos))
+    }
+}
+
+/// WSCInstallProvider: adds one catalog entry per element of the list, with fresh catalog ids
+/// (the caller's `dwCatalogEntryId` is ignored) and `ProviderId` = `*lpProviderId`. Visible to
+/// this process after its next first WSAStartup (snapshot semantics, item 57).
+/// Errors (nothing changes): WSAEFAULT (NULL GUID, path or list), WSANO_RECOVERY (GUID already
+/// installed, item 54; catalog file problem), WSAEINVAL (no entries, relative or empty path,
+/// bad chain).
+#[no_mangle]
+pub unsafe extern "system" fn WSCInstallProvider(
+    provider: *mut GUID,
+    path: *const u16,
+    list: *const WSAPROTOCOL_INFOW,
+    count: DWORD,
+    errno: *mut i32,
+) -> i32 {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        spi(
+            "WSCInstallProvider",
+            errno,
+            || format!("{provider:p}, {path:p}, {list:p}, {count}"),
+            || {
+                let (guid, path, infos) = provider_arguments(provider, path, list, count)?;
+                store().install(&guid, &path, &infos).map_err(code)?;
+                Ok(0)
+            },
+        )
+    }
+}
+
+/// WSCDeinstallProvider: removes every entry of the provider. WSAEFAULT for a NULL GUID,
+/// WSAEINVAL for an unknown one (item 56), WSANO_RECOVERY for a catalog file problem.
+#[no_mangle]
+pub unsafe extern "system" fn WSCDeinstallProvider(provider: *mut GUID, errno: *mut i32) -> i32 {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        spi(
+            "WSCDeinstallProvider",
+            errno,
+            || format!("{provider:p}"),
+            || {
+                if provider.is_null() {
+                    return Err(WinError::WSAEFAULT);
+                }
+                // SAFETY: non-null and readable (contract).
+                let guid = provider.read_unaligned();
+                store().deinstall(&guid).map_err(code)?;
+                Ok(0)
+            },
+        )
+    }
+}
+
+/// WSCUpdateProvider: replaces the information of the listed entries of the provider (matched
+/// by `dwCatalogEntryId`) and its path. WSAEFAULT (NULL GUID, path or list), WSAEINVAL (unknown
+/// GUID, no entries, an id not of this provider or listed twice, bad path or chain),
+/// WSANO_RECOVERY (catalog file problem).
+#[no_mangle]
+pub unsafe extern "system" fn WSCUpdateProvider(
+    provider: *mut GUID,
+    path: *const u16,
+    list: *const WSAPROTOCOL_INFOW,
+    count: DWORD,
+    errno: *mut i32,
+) -> i32 {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        spi(
+            "WSCUpdateProvider",
+            errno,
+            || format!("{provider:p}, {path:p}, {list:p}, {count}"),
+            || {
+                let (guid, path, infos) = provider_arguments(provider, path, list, count)?;
+                store().update(&guid, &path, &infos).map_err(code)?;
+                Ok(0)
+            },
+        )
+    }
+}
+
+/// WSCWriteProviderOrder: reorders the stored catalog. Returns the error code itself:
+/// ERROR_SUCCESS (0), WSAEINVAL (NULL list, a count other than the number of entries, an
+/// unknown id or one listed twice; nothing changes), WSANO_RECOVERY (catalog file problem).
+#[no_mangle]
+pub unsafe extern "system" fn WSCWriteProviderOrder(ids: *mut DWORD, count: DWORD) -> i32 {
+    ffi_boundary("WSCWriteProviderOrder", ws2_abi::WSANO_RECOVERY, || {
+        let result = if ids.is_null() {
+            Err(WinError::WSAEINVAL)
+        } else {
+            // SAFETY: non-null, `count` readable DWORDs (contract).
+            let list: Vec<DWORD> = (0..count as usize)
+                .map(|i| unsafe { ids.add(i).read_unaligned() })
+                .collect();
+            store().write_order(&list).map_err(code)
+        };
+        trace_api(
+            "WSCWriteProviderOrder",
+            || format!("{ids:p}, {count}"),
+            || match result {
+                Ok(()) => "0".into(),
+                Err(e) => trace::outcome(e.as_i32(), Some(e)),
+            },
+        );
+        result.map_or_else(WinError::as_i32, |()| 0)
+    })
+}
+
+/// WSCGetProviderPath: the same contract and code as WPUGetProviderPath (items 41–47): the
+/// stored catalog's path, NUL-terminated and unexpanded; WSAEINVAL for an unknown GUID,
+/// WSAEFAULT for NULL pointers or a too-small buffer (then `*lpProviderDllPathLen` = length +
+/// 1); on success `*lpProviderDllPathLen` = length without the terminator.
+#[no_mangle]
+pub unsafe extern "system" fn WSCGetProviderPath(
+    provider: *mut GUID,
+    path: *mut u16,
+    length: *mut i32,
+    errno: *mut i32,
+) -> i32 {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        spi(
+            "WSCGetProviderPath",
+            errno,
+            || format!("{provider:p}, {path:p}, {length:p}"),
+            || crate::upcalls::copy_provider_path(provider, path, length).map(|()| 0),
+        )
+    }
+}
