@@ -15,6 +15,7 @@
 use crate::boundary::{fail_api, ffi_boundary};
 use crate::upcalls::upcall_table;
 use std::ffi::c_void;
+use std::path::Path;
 use std::sync::{Arc, OnceLock};
 use ws2_abi::{BOOL, DWORD, FALSE, HANDLE, HMODULE, LPCSTR, LPCWSTR, LPSTR, LPWSTR, TRUE};
 use ws2_core::WinError;
@@ -23,7 +24,17 @@ use ws2_loader::{env, module, Loader, Provider};
 /// The process's provider loader, handing the real upcall table to every `WSPStartup`.
 pub fn loader() -> &'static Loader {
     static LOADER: OnceLock<Loader> = OnceLock::new();
-    LOADER.get_or_init(|| Loader::new(upcall_table()))
+    LOADER.get_or_init(|| {
+        // %WS2EMU_LIBDIR% defaults to the directory of the object that holds this code
+        // (libws2_32.so for C programs), where the base provider is built and installed.
+        let here = loader as fn() -> &'static Loader as usize;
+        if let Some(dir) =
+            ws2_os::object_path_of(here).and_then(|p| p.parent().map(Path::to_path_buf))
+        {
+            ws2_core::catalog::set_library_dir(dir);
+        }
+        Loader::new(upcall_table())
+    })
 }
 
 /// Starts (or shares) the provider of a catalog entry: what `socket()`/`WSASocket` will call.

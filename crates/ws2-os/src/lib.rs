@@ -8,9 +8,11 @@
 //! - [`current_thread_id`]: the kernel id of the calling thread;
 //! - [`is_open_descriptor`], [`open_descriptor_count`]: descriptor checks (IFS handles, leak tests);
 //! - [`SharedLibrary`]: dlopen of absolute paths, symbols of the library itself (the loader);
+//! - [`wsa_error_from_errno`]: the one errno → Winsock error table;
 //! - [`read_file`], [`replace_file_atomically`], [`FileLock`]: crash-safe files (the catalog).
 
 mod descriptor;
+mod errno;
 mod file;
 mod library;
 mod notifier;
@@ -18,8 +20,9 @@ mod poll;
 mod thread;
 
 pub use descriptor::{is_open_descriptor, open_descriptor_count};
+pub use errno::{last_errno, last_wsa_error, wsa, wsa_error_from_errno};
 pub use file::{read_file, replace_file_atomically, temporary_path, FileLock};
-pub use library::{is_mapped, OpenError, SharedLibrary};
+pub use library::{is_mapped, object_path_of, OpenError, SharedLibrary};
 pub use notifier::Notifier;
 pub use poll::{PollSet, Readiness};
 pub use thread::current_thread_id;

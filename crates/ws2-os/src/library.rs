@@ -118,6 +118,24 @@ fn object_of(address: *const c_void) -> Option<(usize, usize)> {
     Some((map as usize, info.dli_fbase as usize))
 }
 
+/// The file of the loaded object (shared library or program) that contains `address`.
+pub fn object_path_of(address: usize) -> Option<PathBuf> {
+    let mut info = std::mem::MaybeUninit::<libc::Dl_info>::zeroed();
+    // SAFETY: dladdr only inspects the loader's tables and writes the structure.
+    if unsafe { libc::dladdr(address as *const c_void, info.as_mut_ptr()) } == 0 {
+        return None;
+    }
+    // SAFETY: dladdr succeeded and filled the structure; dli_fname, when non-null, is a
+    // NUL-terminated string owned by the loader.
+    let name = unsafe { info.assume_init() }.dli_fname;
+    if name.is_null() {
+        return None;
+    }
+    // SAFETY: see above.
+    let bytes = unsafe { CStr::from_ptr(name) }.to_bytes();
+    Some(PathBuf::from(std::ffi::OsStr::from_bytes(bytes)))
+}
+
 impl SharedLibrary {
     /// `dlopen(path, RTLD_NOW | RTLD_LOCAL)` of an absolute path.
     ///

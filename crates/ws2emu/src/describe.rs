@@ -1,16 +1,7 @@
 //! Human-readable decoding of catalog entries: flags, address families, socket types, chains.
 
 use ws2_abi as abi;
-use ws2_abi::{GUID, WSAPROTOCOL_INFOW};
-
-/// `{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}`, as Windows prints GUIDs.
-pub fn guid(g: &GUID) -> String {
-    let d = g.Data4;
-    format!(
-        "{{{:08X}-{:04X}-{:04X}-{:02X}{:02X}-{:02X}{:02X}{:02X}{:02X}{:02X}{:02X}}}",
-        g.Data1, g.Data2, g.Data3, d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]
-    )
-}
+use ws2_abi::WSAPROTOCOL_INFOW;
 
 /// Names of the set bits of `value` from `table`, joined by `|`; unknown bits in hex.
 fn flags(value: u32, table: &[(u32, &str)]) -> String {
@@ -148,8 +139,6 @@ mod tests {
 
     #[test]
     fn decodes_like_windows_tools() {
-        let g = ws2_core::catalog::BASE_PROVIDER_IPV4;
-        assert_eq!(guid(&g), "{E70F1AA0-AB8B-11CF-8CA3-00805F48A192}");
         assert_eq!(
             service_flags(0x20066),
             "XP1_GUARANTEED_DELIVERY|XP1_GUARANTEED_ORDER|XP1_GRACEFUL_CLOSE|XP1_EXPEDITED_DATA|XP1_IFS_HANDLES"

@@ -2,7 +2,13 @@
 //!
 //! ```text
 //! ws2emu catalog list [--json]     the transport catalog, like `netsh winsock show catalog`
+//! ws2emu catalog install ...       a layered provider and its chains over base entries
+//! ws2emu catalog remove GUID...    every entry of those providers
+//! ws2emu catalog order ID...       rewrite the catalog order
+//! ws2emu catalog reset             back to the built-in default (the old file kept as .bak)
 //! ```
+//!
+//! The catalog is the file `WS2EMU_CATALOG` names, or the built-in default.
 //!
 //! Every failure is one line on stderr naming the problem, and a non-zero exit status; a command
 //! that fails changes nothing.
@@ -12,18 +18,16 @@ mod describe;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: ws2emu catalog list [--json]";
-
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let words: Vec<&str> = args.iter().map(String::as_str).collect();
     let result = match words.as_slice() {
         ["catalog", rest @ ..] => catalog_cmd::run(rest),
         ["--help"] | ["-h"] | ["help"] => {
-            println!("{USAGE}");
+            println!("{}", catalog_cmd::USAGE);
             return ExitCode::SUCCESS;
         }
-        _ => Err(format!("unknown command\n{USAGE}")),
+        _ => Err(format!("unknown command\n{}", catalog_cmd::USAGE)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

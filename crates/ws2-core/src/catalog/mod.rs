@@ -30,7 +30,9 @@ mod path;
 mod store;
 
 pub use format::{parse, serialize, FORMAT_VERSION};
-pub use path::{expand_environment, expanded_path, variable};
+pub use path::{
+    expand_environment, expanded_path, set_library_dir, variable, LIBRARY_DIR_VARIABLE,
+};
 pub use store::{store, CatalogError, Reset, Store, CATALOG_ENV};
 
 use crate::error::{Result, WinError};

@@ -17,6 +17,27 @@ pub fn variable(name: &str) -> Option<OsString> {
     std::env::vars_os()
         .find(|(key, _)| key.to_str().is_some_and(|k| k.eq_ignore_ascii_case(name)))
         .map(|(_, value)| value)
+        .or_else(|| built_in(name))
+}
+
+/// `WS2EMU_LIBDIR`: where the default catalog's providers live.
+pub const LIBRARY_DIR_VARIABLE: &str = "WS2EMU_LIBDIR";
+
+static LIBRARY_DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+
+/// Records the directory of the ws2emu library (the C ABI crate does, on first use), which
+/// `%WS2EMU_LIBDIR%` means when the environment does not set it: the default catalog's
+/// `%WS2EMU_LIBDIR%/libws2_base.so` then finds the base provider installed beside libws2_32.
+pub fn set_library_dir(dir: PathBuf) {
+    let _ = LIBRARY_DIR.set(dir);
+}
+
+/// Variables ws2emu itself defines when the environment does not.
+fn built_in(name: &str) -> Option<OsString> {
+    if name.eq_ignore_ascii_case(LIBRARY_DIR_VARIABLE) {
+        return LIBRARY_DIR.get().map(|dir| dir.clone().into_os_string());
+    }
+    None
 }
 
 /// ExpandEnvironmentStringsW's rule: each `%NAME%` whose variable is set is replaced by its
@@ -95,6 +116,15 @@ mod tests {
         assert_eq!(expand("/a/50%"), "/a/50%");
         assert_eq!(expand("%HOME%%HOME%"), format!("{home}{home}"));
         assert_eq!(expand(""), "");
+    }
+
+    #[test]
+    fn ws2emu_libdir_defaults_to_the_library_directory() {
+        if std::env::var_os(LIBRARY_DIR_VARIABLE).is_some() {
+            return; // the environment's value wins, as for any variable
+        }
+        set_library_dir(PathBuf::from("/opt/ws2emu/lib"));
+        assert_eq!(expand("%WS2EMU_LIBDIR%/libws2_base.so"), "/opt/ws2emu/lib/libws2_base.so");
     }
 
     #[test]

@@ -43,7 +43,7 @@ pub struct CatalogError {
 
 impl CatalogError {
     /// A refused call (bad argument, duplicate GUID, ...), not tied to a file.
-    pub(crate) fn call(code: WinError, problem: impl Into<String>) -> Self {
+    pub fn call(code: WinError, problem: impl Into<String>) -> Self {
         Self {
             code,
             file: None,
