@@ -6,6 +6,7 @@
 //! process keeps running, as a Windows process does when a provider returns an error.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use ws2_core::trace::{self, Channel};
 use ws2_core::WinError;
 
 /// Runs `body`; if it panics, reports the panic for `export` and returns `on_panic`.
@@ -35,6 +36,42 @@ pub unsafe fn fail_spi<T>(errno: *mut i32, error: WinError, failure: T) -> T {
         unsafe { errno.write(error.as_i32()) };
     }
     failure
+}
+
+/// Traces one call on `channel`: `name(args) -> outcome`, formatting only when the channel is on.
+pub fn trace_call(
+    channel: Channel,
+    name: &str,
+    args: impl FnOnce() -> String,
+    outcome: impl FnOnce() -> String,
+) {
+    if trace::enabled(channel) {
+        trace::emit(channel, format_args!("{name}({}) -> {}", args(), outcome()));
+    }
+}
+
+/// Runs an SPI-convention call: the body's value on success, or SOCKET_ERROR with the error in
+/// `*lpErrno`; inside the panic boundary, traced on `channel`.
+///
+/// # Safety
+/// `errno` is NULL or writable.
+pub unsafe fn spi_call(
+    channel: Channel,
+    name: &str,
+    errno: *mut i32,
+    args: impl FnOnce() -> String,
+    body: impl FnOnce() -> ws2_core::Result<i32>,
+) -> i32 {
+    const SOCKET_ERROR: i32 = ws2_abi::SOCKET_ERROR;
+    ffi_boundary(name, SOCKET_ERROR, || {
+        let result = body();
+        trace_call(channel, name, args, || match result {
+            Ok(v) => v.to_string(),
+            Err(e) => trace::outcome("SOCKET_ERROR", Some(e)),
+        });
+        // SAFETY: errno is NULL or writable (caller's contract).
+        result.unwrap_or_else(|e| unsafe { fail_spi(errno, e, SOCKET_ERROR) })
+    })
 }
 
 /// Stores `error` as the thread's last error (API convention) and returns `failure`.

@@ -23,7 +23,7 @@
 // The contract above applies to all exports alike, so it is stated once.
 #![allow(clippy::missing_safety_doc)]
 
-use crate::boundary::{fail_api, fail_spi, ffi_boundary};
+use crate::boundary::{fail_api, ffi_boundary, spi_call, trace_call};
 use ws2_abi::{DWORD, GUID, SOCKET_ERROR, WSAPROTOCOL_INFOA, WSAPROTOCOL_INFOW};
 use ws2_core::catalog::{store, CatalogError, Visibility};
 use ws2_core::runtime::runtime;
@@ -31,20 +31,11 @@ use ws2_core::trace::{self, Channel};
 use ws2_core::WinError;
 
 /// Traces one call on the `api` channel.
-fn trace_api(name: &str, args: impl FnOnce() -> String, result: impl FnOnce() -> String) {
-    if trace::enabled(Channel::Api) {
-        trace::emit(
-            Channel::Api,
-            format_args!("{name}({}) -> {}", args(), result()),
-        );
-    }
-}
-
 fn code(e: CatalogError) -> WinError {
     e.reported().code()
 }
 
-/// Runs an SPI body: its value, or SOCKET_ERROR + `*errno`.
+/// Runs a WSC* body with the SPI convention, traced on the `api` channel.
 ///
 /// # Safety
 /// `errno` is NULL or writable.
@@ -54,15 +45,8 @@ unsafe fn spi(
     args: impl FnOnce() -> String,
     body: impl FnOnce() -> Result<i32, WinError>,
 ) -> i32 {
-    ffi_boundary(name, SOCKET_ERROR, || {
-        let result = body();
-        trace_api(name, args, || match result {
-            Ok(v) => v.to_string(),
-            Err(e) => trace::outcome("SOCKET_ERROR", Some(e)),
-        });
-        // SAFETY: errno is NULL or writable (caller's contract).
-        result.unwrap_or_else(|e| unsafe { fail_spi(errno, e, SOCKET_ERROR) })
-    })
+    // SAFETY: forwarded caller contract on errno.
+    unsafe { spi_call(Channel::Api, name, errno, args, body) }
 }
 
 /// The `lpiProtocols` filter without its terminator; `None` for a NULL list.
@@ -199,7 +183,8 @@ pub unsafe extern "system" fn WSAEnumProtocolsW(
         let result = unsafe { application_entries(protocols, length) }
             // SAFETY: length is non-null (checked), buffer per contract.
             .and_then(|entries| unsafe { copy_out(&entries, buffer, length) });
-        trace_api(
+        trace_call(
+            Channel::Api,
             "WSAEnumProtocolsW",
             || format!("{protocols:p}, {buffer:p}, {length:p}"),
             || match result {
@@ -268,7 +253,8 @@ pub unsafe extern "system" fn WSAEnumProtocolsA(
             // SAFETY: length is non-null (checked), buffer per contract.
             unsafe { copy_out(&ansi, buffer, length) }
         });
-        trace_api(
+        trace_call(
+            Channel::Api,
             "WSAEnumProtocolsA",
             || format!("{protocols:p}, {buffer:p}, {length:p}"),
             || match result {
@@ -398,7 +384,8 @@ pub unsafe extern "system" fn WSCWriteProviderOrder(ids: *mut DWORD, count: DWOR
                 .collect();
             store().write_order(&list).map_err(code)
         };
-        trace_api(
+        trace_call(
+            Channel::Api,
             "WSCWriteProviderOrder",
             || format!("{ids:p}, {count}"),
             || match result {

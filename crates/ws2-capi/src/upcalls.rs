@@ -18,7 +18,7 @@
 // The contract above applies to all slot functions alike, so it is stated once.
 #![allow(clippy::missing_safety_doc)]
 
-use crate::boundary::{fail_api, fail_spi, ffi_boundary};
+use crate::boundary::{fail_api, fail_spi, ffi_boundary, spi_call, trace_call};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use ws2_abi::{
     fd_set, BOOL, DWORD, DWORD_PTR, FALSE, GUID, HANDLE, HWND, LPARAM, LPBLOCKINGCALLBACK,
@@ -32,12 +32,7 @@ const INVALID_SOCKET: SOCKET = !0;
 
 /// Traces one upcall: `name(args) -> outcome`. Arguments are formatted only when tracing is on.
 fn trace_upcall(name: &str, args: impl FnOnce() -> String, result: impl FnOnce() -> String) {
-    if trace::enabled(Channel::Upcall) {
-        trace::emit(
-            Channel::Upcall,
-            format_args!("{name}({}) -> {}", args(), result()),
-        );
-    }
+    trace_call(Channel::Upcall, name, args, result)
 }
 
 /// Runs an int-returning upcall body: 0 on success, SOCKET_ERROR + `*errno` on failure.
@@ -50,15 +45,8 @@ unsafe fn int_upcall(
     args: impl FnOnce() -> String,
     body: impl FnOnce() -> ws2_core::Result<()>,
 ) -> i32 {
-    ffi_boundary(name, SOCKET_ERROR, || {
-        let result = body();
-        trace_upcall(name, args, || match result {
-            Ok(()) => "0".into(),
-            Err(e) => trace::outcome("SOCKET_ERROR", Some(e)),
-        });
-        // SAFETY: errno is NULL or writable (caller's contract).
-        result.map_or_else(|e| unsafe { fail_spi(errno, e, SOCKET_ERROR) }, |()| 0)
-    })
+    // SAFETY: forwarded caller contract on errno.
+    unsafe { spi_call(Channel::Upcall, name, errno, args, || body().map(|()| 0)) }
 }
 
 /// Runs a BOOL-returning upcall body: TRUE on success, FALSE + `*errno` on failure.
