@@ -4,6 +4,8 @@
  *   -DNULL_SLOT=n             leaves WSPPROC_TABLE slot n NULL          -> WSAEINVALIDPROCTABLE
  *   -DSTARTUP_RESULT=code     WSPStartup returns `code`                 -> WSAEPROVIDERFAILEDINIT
  *   -DNEGOTIATED=0x0101       negotiates Winsock 1.1                    -> WSAEINVALIDPROVIDER
+ *   -DHOST_ATTACH=result      exports ws2emu_attach_host (the ws2emu host-services extension,
+ *                             ws2_abi::ext), keeps the table and returns `result`
  * Counters and what WSPStartup received are exported for the Rust test to read.
  */
 #include "provider_kit.h"
@@ -49,3 +51,29 @@ EXPORT int WSPAPI WSPStartup(WORD version, LPWSPDATA data, LPWSAPROTOCOL_INFOW i
         memset((char *)table + NULL_SLOT * sizeof(void *), 0, sizeof(void *));
     return 0;
 }
+
+#ifdef HOST_ATTACH
+/* The ws2emu host-services table (ws2_abi::ext::WS2EMU_HOST_TABLE). */
+typedef struct {
+    DWORD cbSize;
+    int (WSPAPI *lpCompleteIo)(SOCKET s, LPWSAOVERLAPPED ov, DWORD error, DWORD bytes);
+} WS2EMU_HOST_TABLE;
+
+EXPORT int host_attached;
+EXPORT DWORD host_table_size;
+static WS2EMU_HOST_TABLE host;
+
+EXPORT int WSPAPI ws2emu_attach_host(const WS2EMU_HOST_TABLE *table)
+{
+    host_attached++;
+    host_table_size = table->cbSize;
+    host = *table;
+    return HOST_ATTACH;
+}
+
+/* What the built-in base provider does when an overlapped request on its IFS socket finishes. */
+EXPORT int host_complete(SOCKET s, LPWSAOVERLAPPED ov, DWORD error, DWORD bytes)
+{
+    return host.lpCompleteIo(s, ov, error, bytes);
+}
+#endif

@@ -43,6 +43,7 @@
 )]
 
 pub mod errors;
+pub mod ext;
 pub mod mswsock;
 pub mod spi;
 pub mod types;
@@ -50,6 +51,7 @@ pub mod win32;
 pub mod winsock;
 
 pub use errors::*;
+pub use ext::*;
 pub use mswsock::*;
 pub use spi::*;
 pub use types::*;

@@ -33,7 +33,7 @@ pub fn loader() -> &'static Loader {
         {
             ws2_core::catalog::set_library_dir(dir);
         }
-        Loader::new(upcall_table())
+        Loader::new(upcall_table()).with_host(&crate::upcalls::HOST_TABLE)
     })
 }
 

@@ -544,42 +544,94 @@ pub unsafe extern "system" fn WPUCompleteOverlappedRequest(
     // SAFETY: forwarded caller contract on errno and overlapped.
     unsafe {
         int_upcall("WPUCompleteOverlappedRequest", errno, args, || {
-            let target = upcalls::completion_target(socket)?;
-            if overlapped.is_null() {
-                return Err(WinError::INVALID_PARAMETER);
-            }
-            let status = completion_status(error);
-            // SAFETY: overlapped is non-null, aligned and valid (contract); the fields are
-            // pointer-sized words also read concurrently by waiters, hence the atomics.
-            let (internal, internal_high, event) = (
-                std::sync::atomic::AtomicUsize::from_ptr(std::ptr::addr_of_mut!(
-                    (*overlapped).Internal
-                )),
-                std::sync::atomic::AtomicUsize::from_ptr(std::ptr::addr_of_mut!(
-                    (*overlapped).InternalHigh
-                )),
-                std::ptr::addr_of!((*overlapped).hEvent).read() as usize,
-            );
-            internal_high.store(transferred as usize, Ordering::Relaxed);
-            internal.store(status as usize, Ordering::Release);
-            if let Some((port, key)) = target {
-                if event & 1 == 0 {
-                    port.post(ws2_core::port::Packet {
-                        bytes: transferred,
-                        key,
-                        overlapped: overlapped as usize,
-                        status,
-                    });
-                }
-            }
-            if event & !1 != 0 {
-                // An hEvent that is not a live event cannot be signalled; Windows ignores it too.
-                let _ = upcalls::set_event(event & !1);
-            }
-            Ok(())
+            complete(
+                upcalls::completion_target(socket)?,
+                overlapped,
+                error,
+                transferred,
+            )
         })
     }
 }
+
+/// What completing an overlapped request does, for WPUCompleteOverlappedRequest (minted
+/// sockets) and the host's IFS completion alike: `InternalHigh`, then `Internal` (release), a
+/// packet to the associated port unless bit 0 of `hEvent` is set, and the event signalled.
+///
+/// # Safety
+/// `overlapped` is NULL or a valid, 8-byte aligned WSAOVERLAPPED for the duration of the call.
+unsafe fn complete(
+    port: Option<(std::sync::Arc<ws2_core::port::Port>, usize)>,
+    overlapped: LPWSAOVERLAPPED,
+    error: DWORD,
+    transferred: DWORD,
+) -> ws2_core::Result<()> {
+    if overlapped.is_null() {
+        return Err(WinError::INVALID_PARAMETER);
+    }
+    let status = completion_status(error);
+    // SAFETY: overlapped is non-null, aligned and valid (contract); the fields are pointer-sized
+    // words also read concurrently by waiters, hence the atomics.
+    let (internal, internal_high, event) = unsafe {
+        (
+            std::sync::atomic::AtomicUsize::from_ptr(std::ptr::addr_of_mut!(
+                (*overlapped).Internal
+            )),
+            std::sync::atomic::AtomicUsize::from_ptr(std::ptr::addr_of_mut!(
+                (*overlapped).InternalHigh
+            )),
+            std::ptr::addr_of!((*overlapped).hEvent).read() as usize,
+        )
+    };
+    internal_high.store(transferred as usize, Ordering::Relaxed);
+    internal.store(status as usize, Ordering::Release);
+    if let Some((port, key)) = port {
+        if event & 1 == 0 {
+            port.post(ws2_core::port::Packet {
+                bytes: transferred,
+                key,
+                overlapped: overlapped as usize,
+                status,
+            });
+        }
+    }
+    if event & !1 != 0 {
+        // An hEvent that is not a live event cannot be signalled; Windows ignores it too.
+        let _ = upcalls::set_event(event & !1);
+    }
+    Ok(())
+}
+
+/// Host service (ws2emu extension, `WS2EMU_HOST_TABLE.lpCompleteIo`): completes an overlapped
+/// request on any registered socket, IFS sockets included, as the Windows I/O manager completes
+/// requests on IFS handles. Returns 0, WSAEINVAL (not a registered socket) or
+/// WSA_INVALID_PARAMETER (NULL overlapped).
+unsafe extern "system" fn host_complete_io(
+    socket: SOCKET,
+    overlapped: LPWSAOVERLAPPED,
+    error: DWORD,
+    transferred: DWORD,
+) -> i32 {
+    let args = || format!("{socket:#x}, {overlapped:p}, {error}, {transferred}");
+    let mut code = 0;
+    // SAFETY: the built-in provider passes its caller's overlapped (valid while pending);
+    // `code` is a local.
+    unsafe {
+        int_upcall("ws2emu host complete_io", &mut code, args, || {
+            let entry = ws2_core::runtime()
+                .socket(socket)
+                .ok_or(WinError::WSAEINVAL)?;
+            complete(entry.association(), overlapped, error, transferred)
+        })
+    };
+    code
+}
+
+/// The host services offered to built-in providers (see ws2_abi::ext).
+pub static HOST_TABLE: ws2_abi::WS2EMU_HOST_TABLE = ws2_abi::WS2EMU_HOST_TABLE {
+    cbSize: std::mem::size_of::<ws2_abi::WS2EMU_HOST_TABLE>() as DWORD,
+    lpCompleteIo: Some(host_complete_io),
+};
 
 /// The table every WSPStartup receives (the same pointers in every copy, spec checklist 64).
 pub fn upcall_table() -> WSPUPCALLTABLE {

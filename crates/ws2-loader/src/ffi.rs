@@ -90,6 +90,17 @@ pub(crate) fn call_wsp_startup(
 }
 
 /// Calls a provider's `WSPCleanup(&errno)`; returns its result and error.
+/// Calls a provider's `ws2emu_attach_host` export (a ws2emu extension) with the host table.
+pub(crate) fn call_attach_host(address: usize, host: &'static ws2_abi::WS2EMU_HOST_TABLE) -> i32 {
+    type AttachHostFn = unsafe extern "system" fn(*const ws2_abi::WS2EMU_HOST_TABLE) -> i32;
+    // SAFETY: (P1) and (P2) for `ws2emu_attach_host` (LPWS2EMU_ATTACH_HOST); the table is a
+    // 'static value, valid for as long as the provider keeps the pointer.
+    unsafe {
+        let attach = std::mem::transmute::<usize, AttachHostFn>(address);
+        attach(host)
+    }
+}
+
 pub(crate) fn call_wsp_cleanup(procs: &WSPPROC_TABLE) -> Option<(i32, i32)> {
     let cleanup = procs.lpWSPCleanup?;
     let mut errno = 0;

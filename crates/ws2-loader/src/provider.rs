@@ -24,11 +24,14 @@
 //! Divergences: a provider whose `WSPStartup` asks (on the same thread) for itself to be
 //! started again gets WSAEPROVIDERFAILEDINIT instead of a deadlock (Windows documents nothing).
 
-use crate::{env, module};
+use crate::module;
 use std::collections::HashMap;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use ws2_abi as abi;
-use ws2_abi::{GUID, WSAPROTOCOL_INFOW, WSPDATA, WSPPROC_TABLE, WSPUPCALLTABLE};
+use ws2_abi::{
+    GUID, WS2EMU_ATTACH_HOST_EXPORT, WS2EMU_HOST_TABLE, WSAPROTOCOL_INFOW, WSPDATA, WSPPROC_TABLE,
+    WSPUPCALLTABLE,
+};
 use ws2_core::{runtime, Result, WinError};
 
 /// WSAEINVALIDPROCTABLE (10104).
@@ -103,6 +106,8 @@ struct State {
 /// Starts providers with one upcall table and cleans them up once.
 pub struct Loader {
     upcalls: WSPUPCALLTABLE,
+    /// ws2emu host services offered to providers that export `ws2emu_attach_host`.
+    host: Option<&'static WS2EMU_HOST_TABLE>,
     state: Mutex<State>,
     changed: Condvar,
 }
@@ -156,14 +161,14 @@ pub fn version_usable(version: u16) -> bool {
     version & 0xff == 2
 }
 
-/// The DLL path of a catalog entry, expanded; 10106 unless it is absolute afterwards.
+/// The DLL path of a catalog entry, expanded (`ws2_core::catalog::expanded_path`, the one
+/// implementation); WSAEPROVIDERFAILEDINIT unless it is absolute afterwards, so a provider is
+/// never looked up in the current directory or a search path.
 pub fn expanded_path(stored: &[u16]) -> Result<String> {
-    let expanded = String::from_utf16(&env::expand(stored)).map_err(|_| PROVIDER_FAILED_INIT)?;
-    if expanded.starts_with('/') && !expanded.contains('\0') {
-        Ok(expanded)
-    } else {
-        Err(PROVIDER_FAILED_INIT)
-    }
+    let path = ws2_core::catalog::expanded_path(stored).map_err(|_| PROVIDER_FAILED_INIT)?;
+    path.into_os_string()
+        .into_string()
+        .map_err(|_| PROVIDER_FAILED_INIT)
 }
 
 impl Loader {
@@ -171,9 +176,17 @@ impl Loader {
     pub fn new(upcalls: WSPUPCALLTABLE) -> Self {
         Self {
             upcalls,
+            host: None,
             state: Mutex::new(State::default()),
             changed: Condvar::new(),
         }
+    }
+
+    /// Offers `host` to every provider that exports `ws2emu_attach_host` (the built-in base
+    /// provider does, for the completion of overlapped requests on its IFS sockets).
+    pub fn with_host(mut self, host: &'static WS2EMU_HOST_TABLE) -> Self {
+        self.host = Some(host);
+        self
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
@@ -253,6 +266,12 @@ impl Loader {
         } else {
             None
         };
+        // The host extension: a provider that asks for it and refuses it failed to start.
+        let problem = problem.or_else(|| {
+            let host = self.host?;
+            let attach = module::proc_address(module, WS2EMU_ATTACH_HOST_EXPORT).ok()?;
+            (crate::ffi::call_attach_host(attach, host) != 0).then_some(PROVIDER_FAILED_INIT)
+        });
         if let Some(error) = problem {
             // The start succeeded, so it is matched by one WSPCleanup before the unload.
             crate::ffi::call_wsp_cleanup(&outcome.procs);

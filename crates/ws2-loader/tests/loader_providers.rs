@@ -321,3 +321,88 @@ fn lsp_guid(d1: u32, d2: u16, d3: u16, b0: u8, b: u8, last: u8) -> GUID {
         Data4: [b0, b, b, b, b, b, b, last],
     }
 }
+
+/// The ws2emu host-services extension: a provider exporting `ws2emu_attach_host` gets the host
+/// table right after WSPStartup and completes requests on its IFS sockets through it, the way
+/// the Windows I/O manager completes them; WPUCompleteOverlappedRequest stays refused for IFS
+/// handles, as Windows documents.
+#[test]
+fn the_host_extension_completes_ifs_requests_like_the_io_manager() {
+    use ws2_32::kernel32::{CloseHandle, CreateIoCompletionPort, GetQueuedCompletionStatus};
+    let _serial = serial();
+    let held = Held::new("libmock_host.so");
+    let id = push_base(guid(40), "libmock_host.so");
+    let _started = start_provider(id).expect("start");
+    assert_eq!(
+        held.int("host_attached"),
+        1,
+        "attached once, after WSPStartup"
+    );
+    assert_eq!(
+        held.int("host_table_size") as usize,
+        std::mem::size_of::<WS2EMU_HOST_TABLE>()
+    );
+
+    // An IFS socket of that provider (any open descriptor stands in for its socket).
+    let file = std::fs::File::open("/proc/self/stat").unwrap();
+    let fd = std::os::fd::AsRawFd::as_raw_fd(&file) as SOCKET;
+    // SAFETY: the upcalls are called with valid arguments.
+    unsafe {
+        let mut errno = 0;
+        assert_eq!(
+            upcall_table().lpWPUModifyIFSHandle.unwrap()(id, fd, &mut errno),
+            fd
+        );
+        let port = CreateIoCompletionPort(fd as HANDLE, std::ptr::null_mut(), 0x77, 0);
+        assert!(!port.is_null());
+        let mut ov = WSAOVERLAPPED {
+            Internal: WSS_OPERATION_IN_PROGRESS,
+            InternalHigh: 0,
+            Offset: 0,
+            OffsetHigh: 0,
+            hEvent: std::ptr::null_mut(),
+        };
+        let refused = ws2_32::upcalls::WPUCompleteOverlappedRequest(fd, &mut ov, 0, 5, &mut errno);
+        assert_eq!(
+            (refused, errno),
+            (SOCKET_ERROR, WSAEINVAL),
+            "checklist 88 still holds"
+        );
+
+        type HostComplete = unsafe extern "C" fn(SOCKET, LPWSAOVERLAPPED, DWORD, DWORD) -> i32;
+        let complete: HostComplete = std::mem::transmute(held.export("host_complete"));
+        assert_eq!(complete(fd, &mut ov, 0, 42), 0);
+        assert_eq!((ov.InternalHigh, ov.Internal), (42, 0));
+        let (mut bytes, mut key, mut done) = (0u32, 0usize, std::ptr::null_mut());
+        assert_eq!(
+            GetQueuedCompletionStatus(port, &mut bytes, &mut key, &mut done, 0),
+            TRUE
+        );
+        assert_eq!((bytes, key, done), (42, 0x77, &mut ov as *mut _));
+        assert_eq!(
+            complete(0x1234, &mut ov, 0, 1),
+            WSAEINVAL,
+            "not a registered socket"
+        );
+        assert_eq!(
+            complete(fd, std::ptr::null_mut(), 0, 1),
+            WSA_INVALID_PARAMETER
+        );
+        CloseHandle(port);
+        ws2_core::runtime().unregister_ifs(fd);
+    }
+    assert_eq!(cleanup_providers(), 1);
+}
+
+#[test]
+fn a_provider_refusing_the_host_fails_to_start_and_is_cleaned_up() {
+    let _serial = serial();
+    let held = Held::new("libmock_host_refuses.so");
+    let id = push_base(guid(41), "libmock_host_refuses.so");
+    assert_eq!(start_provider(id).err(), Some(E10106));
+    assert_eq!(
+        (held.int("startup_calls"), held.int("cleanup_calls")),
+        (1, 1),
+        "matched by one WSPCleanup"
+    );
+}

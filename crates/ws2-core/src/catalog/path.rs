@@ -124,7 +124,10 @@ mod tests {
             return; // the environment's value wins, as for any variable
         }
         set_library_dir(PathBuf::from("/opt/ws2emu/lib"));
-        assert_eq!(expand("%WS2EMU_LIBDIR%/libws2_base.so"), "/opt/ws2emu/lib/libws2_base.so");
+        assert_eq!(
+            expand("%WS2EMU_LIBDIR%/libws2_base.so"),
+            "/opt/ws2emu/lib/libws2_base.so"
+        );
     }
 
     #[test]

@@ -49,6 +49,12 @@ const PROVIDERS: &[(&str, &str, &[&str])] = &[
         "dllmain_provider.c",
         &["-DNAME=\"DLLMAIN_FAIL\"", "-DFAIL_ATTACH"],
     ),
+    ("libmock_host.so", "mock_provider.c", &["-DHOST_ATTACH=0"]),
+    (
+        "libmock_host_refuses.so",
+        "mock_provider.c",
+        &["-DHOST_ATTACH=1"],
+    ),
     ("liblsp_a.so", "lsp.c", &["-DSELF_INDEX=0"]),
     ("liblsp_b.so", "lsp.c", &["-DSELF_INDEX=1"]),
     ("libunresolved.so", "unresolved.c", &[]),
@@ -196,6 +202,11 @@ impl Held {
     pub fn info(&self, symbol: &str) -> WSAPROTOCOL_INFOW {
         // SAFETY: as above, a WSAPROTOCOL_INFOW.
         unsafe { (self.address(symbol) as *const WSAPROTOCOL_INFOW).read() }
+    }
+
+    /// The address of an exported function or object.
+    pub fn export(&self, symbol: &str) -> usize {
+        self.address(symbol)
     }
 
     /// The upcall tables the provider recorded (`upcalls_seen[upcalls_count]`).
