@@ -17,6 +17,7 @@
 
 pub mod boundary;
 pub mod catalog;
+pub mod client;
 pub mod kernel32;
 pub mod last_error;
 pub mod loader;

@@ -347,6 +347,52 @@ impl Catalog {
         self.next_id
     }
 
+    /// The entry `socket(af, type, protocol)` uses: the first, in catalog order, of the entries
+    /// that can be selected this way (not layered, not PFL_HIDDEN) matching the triple, where
+    /// `af` AF_UNSPEC and `type` 0 are wildcards and `protocol` matches when
+    /// `iProtocol <= protocol <= iProtocol + iProtocolMaxOffset`. Protocol 0 picks the first
+    /// entry flagged PFL_MATCHES_PROTOCOL_ZERO, else the first entry of that family and type.
+    /// Chains installed ahead of base entries are therefore found first, as on Windows.
+    ///
+    /// Errors name the most specific mismatch over all entries: no entry of the family →
+    /// WSAEAFNOSUPPORT; family but not type → WSAESOCKTNOSUPPORT; family and type but not
+    /// protocol → WSAEPROTONOSUPPORT (spec checklist 66).
+    pub fn select(
+        &self,
+        af: i32,
+        kind: i32,
+        protocol: i32,
+    ) -> std::result::Result<&CatalogEntry, WinError> {
+        let selectable = self.entries.iter().filter(|e| {
+            e.info.ProtocolChain.ChainLen != abi::LAYERED_PROTOCOL
+                && e.info.dwProviderFlags & abi::PFL_HIDDEN == 0
+        });
+        let family: Vec<&CatalogEntry> = selectable
+            .filter(|e| af == abi::AF_UNSPEC || e.info.iAddressFamily == af)
+            .collect();
+        if family.is_empty() {
+            return Err(WinError(abi::WSAEAFNOSUPPORT as u32));
+        }
+        let typed: Vec<&CatalogEntry> = family
+            .into_iter()
+            .filter(|e| kind == 0 || e.info.iSocketType == kind)
+            .collect();
+        if typed.is_empty() {
+            return Err(WinError(abi::WSAESOCKTNOSUPPORT as u32));
+        }
+        let chosen = if protocol == 0 {
+            typed
+                .iter()
+                .find(|e| e.info.dwProviderFlags & abi::PFL_MATCHES_PROTOCOL_ZERO != 0)
+                .or_else(|| typed.first())
+        } else {
+            typed.iter().find(|e| protocol_matches(&e.info, protocol))
+        };
+        chosen
+            .copied()
+            .ok_or(WinError(abi::WSAEPROTONOSUPPORT as u32))
+    }
+
     pub fn by_id(&self, id: u32) -> Option<&CatalogEntry> {
         self.entries.iter().find(|e| e.id() == id)
     }
@@ -619,6 +665,53 @@ pub fn stored_provider_path(provider: &GUID) -> Result<Vec<u16>> {
     store()
         .provider_path(provider)
         .map_err(|e| e.reported().code())
+}
+
+#[cfg(test)]
+mod select_tests {
+    use super::*;
+
+    #[test]
+    fn socket_triples_select_the_first_matching_entry() {
+        let c = Catalog::default();
+        let id = |af, kind, protocol| c.select(af, kind, protocol).map(|e| e.id());
+        assert_eq!(id(abi::AF_INET, abi::SOCK_STREAM, 0), Ok(1001));
+        assert_eq!(id(abi::AF_INET, abi::SOCK_DGRAM, 17), Ok(1002));
+        assert_eq!(id(abi::AF_INET6, 0, 6), Ok(1004));
+        assert_eq!(id(abi::AF_UNSPEC, abi::SOCK_DGRAM, 0), Ok(1002));
+        assert_eq!(
+            id(99, abi::SOCK_STREAM, 0),
+            Err(WinError(abi::WSAEAFNOSUPPORT as u32))
+        );
+        assert_eq!(
+            id(abi::AF_INET, abi::SOCK_RAW, 0),
+            Err(WinError(abi::WSAESOCKTNOSUPPORT as u32))
+        );
+        assert_eq!(
+            id(abi::AF_INET, abi::SOCK_STREAM, 17),
+            Err(WinError(abi::WSAEPROTONOSUPPORT as u32))
+        );
+    }
+
+    #[test]
+    fn layered_and_hidden_entries_are_never_selected_but_chains_are() {
+        let mut c = Catalog::default();
+        let mut hidden = c.by_id(1001).unwrap().clone();
+        hidden.info.dwProviderFlags |= abi::PFL_HIDDEN;
+        let mut layered = c.by_id(1001).unwrap().clone();
+        layered.info.ProtocolChain.ChainLen = abi::LAYERED_PROTOCOL;
+        let mut chain = c.by_id(1001).unwrap().clone();
+        chain.info.ProtocolChain.ChainLen = 2;
+        let hidden_id = c.push(hidden);
+        let layered_id = c.push(layered);
+        let chain_id = c.push(chain);
+        c.write_order(&[hidden_id, layered_id, chain_id, 1001, 1002, 1004, 1005])
+            .unwrap();
+        assert_eq!(
+            c.select(abi::AF_INET, abi::SOCK_STREAM, 6).map(|e| e.id()),
+            Ok(chain_id)
+        );
+    }
 }
 
 #[cfg(test)]

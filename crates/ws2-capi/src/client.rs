@@ -1,0 +1,772 @@
+//! The Winsock 2 client API for sockets: every call is routed, as ws2_32 routes it on Windows,
+//! from the socket handle to the catalog entry that owns it (registered by the provider with
+//! WPUModifyIFSHandle or WPUCreateSocketHandle) to that entry's provider, and into the matching
+//! WSPPROC_TABLE slot with a fresh `lpErrno`. Socket creation picks the catalog entry from the
+//! process's catalog snapshot (chains installed ahead of base entries are found first) and calls
+//! the top provider's WSPSocket with that entry.
+//!
+//! Windows contract: WSANOTINITIALISED before WSAStartup; WSAENOTSOCK for a handle no provider
+//! registered (never another socket's data); the provider's error in the thread's last error on
+//! failure; a provider that fails without setting `*lpErrno` is reported as WSASYSCALLFAILURE
+//! (as ws2_32 does). Names that libc also exports are exported as `ws2emu_<name>` (the headers
+//! bind the Winsock names to them).
+//!
+//! # Safety (every export)
+//! Pointer arguments are the application's and are passed to the provider unchanged, as ws2_32
+//! does: each is NULL or valid as the Winsock documentation of that function requires. The
+//! provider checks them (the built-in base provider reports NULL with WSAEFAULT).
+// The contract above is the same for every export of this module, so it is stated once.
+#![allow(clippy::missing_safety_doc)]
+
+use crate::boundary::{fail_api, ffi_boundary, trace_call};
+use crate::loader::start_provider;
+use std::cell::RefCell;
+use std::ptr::null_mut;
+use std::sync::Arc;
+use ws2_abi::*;
+use ws2_core::runtime::runtime;
+use ws2_core::trace::{self, Channel};
+use ws2_core::WinError;
+use ws2_loader::Provider;
+
+const INVALID: SOCKET = !0;
+const SYSCALL_FAILURE: WinError = WinError(WSASYSCALLFAILURE as u32);
+
+fn started() -> ws2_core::Result<()> {
+    if runtime().is_started() {
+        Ok(())
+    } else {
+        Err(WinError::WSANOTINITIALISED)
+    }
+}
+
+/// The provider of socket `s`: WSAENOTSOCK when no provider registered the handle.
+fn provider_of(s: SOCKET) -> ws2_core::Result<Arc<Provider>> {
+    started()?;
+    let entry = runtime().socket(s).ok_or(WinError::WSAENOTSOCK)?;
+    start_provider(entry.catalog_id).map_err(|_| WinError::WSAENOTSOCK)
+}
+
+/// The provider's error, or WSASYSCALLFAILURE when it failed without one.
+fn provider_error(errno: i32) -> WinError {
+    if errno == 0 {
+        SYSCALL_FAILURE
+    } else {
+        WinError(errno as u32)
+    }
+}
+
+/// The calling thread's identity for overlapped calls (opened once per thread, as ws2_32 does,
+/// and closed when the thread exits).
+struct ThreadIdentity(WSATHREADID);
+
+impl Drop for ThreadIdentity {
+    fn drop(&mut self) {
+        let _ = ws2_core::upcalls::close_handle(self.0.ThreadHandle as usize);
+    }
+}
+
+thread_local! {
+    static THREAD_ID: RefCell<Option<ThreadIdentity>> = const { RefCell::new(None) };
+}
+
+fn thread_id() -> WSATHREADID {
+    THREAD_ID
+        .try_with(|cell| {
+            let mut cell = cell.borrow_mut();
+            if cell.is_none() {
+                if let Ok((handle, tid)) = ws2_core::upcalls::open_current_thread() {
+                    *cell = Some(ThreadIdentity(WSATHREADID {
+                        ThreadHandle: handle as HANDLE,
+                        Reserved: tid as DWORD_PTR,
+                    }));
+                }
+            }
+            cell.as_ref().map(|t| t.0)
+        })
+        .ok()
+        .flatten()
+        .unwrap_or(WSATHREADID {
+            ThreadHandle: null_mut(),
+            Reserved: 0,
+        })
+}
+
+/// Runs an int-returning socket call: 0 or a count, or SOCKET_ERROR with the last error.
+fn api_int(name: &str, s: SOCKET, call: impl FnOnce(&WSPPROC_TABLE, *mut i32) -> i32) -> i32 {
+    ffi_boundary(name, SOCKET_ERROR, || {
+        let result = provider_of(s).and_then(|p| {
+            let mut errno = 0;
+            let r = call(p.procs(), &mut errno);
+            if r == SOCKET_ERROR {
+                Err(provider_error(errno))
+            } else {
+                Ok(r)
+            }
+        });
+        trace_call(
+            Channel::Api,
+            name,
+            || format!("{s:#x}, ..."),
+            || match result {
+                Ok(v) => v.to_string(),
+                Err(e) => trace::outcome("SOCKET_ERROR", Some(e)),
+            },
+        );
+        result.unwrap_or_else(|e| fail_api(e, SOCKET_ERROR))
+    })
+}
+
+/// Runs a BOOL-returning socket call.
+fn api_bool(name: &str, s: SOCKET, call: impl FnOnce(&WSPPROC_TABLE, *mut i32) -> BOOL) -> BOOL {
+    ffi_boundary(name, FALSE, || {
+        let result = provider_of(s).and_then(|p| {
+            let mut errno = 0;
+            match call(p.procs(), &mut errno) {
+                FALSE => Err(provider_error(errno)),
+                r => Ok(r),
+            }
+        });
+        trace_call(
+            Channel::Api,
+            name,
+            || format!("{s:#x}, ..."),
+            || match result {
+                Ok(_) => "TRUE".into(),
+                Err(e) => trace::outcome("FALSE", Some(e)),
+            },
+        );
+        result.unwrap_or_else(|e| fail_api(e, FALSE))
+    })
+}
+
+/// Runs a SOCKET-returning call on socket `s` (accept).
+fn api_socket(
+    name: &str,
+    s: SOCKET,
+    call: impl FnOnce(&WSPPROC_TABLE, *mut i32) -> SOCKET,
+) -> SOCKET {
+    ffi_boundary(name, INVALID, || {
+        let result = provider_of(s).and_then(|p| {
+            let mut errno = 0;
+            match call(p.procs(), &mut errno) {
+                INVALID => Err(provider_error(errno)),
+                new => Ok(new),
+            }
+        });
+        trace_call(
+            Channel::Api,
+            name,
+            || format!("{s:#x}, ..."),
+            || match result {
+                Ok(new) => format!("{new:#x}"),
+                Err(e) => trace::outcome("INVALID_SOCKET", Some(e)),
+            },
+        );
+        result.unwrap_or_else(|e| fail_api(e, INVALID))
+    })
+}
+
+/// WSAEINVAL when an overlapped call asks for a completion routine on a socket associated with
+/// a completion port (the NT I/O manager refuses an APC on a port-bound handle, spec §6.1).
+fn check_completion_mode(
+    s: SOCKET,
+    overlapped: LPWSAOVERLAPPED,
+    routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+) -> ws2_core::Result<()> {
+    let port_bound = runtime()
+        .socket(s)
+        .is_some_and(|e| e.association().is_some());
+    if !overlapped.is_null() && routine.is_some() && port_bound {
+        Err(WinError::WSAEINVAL)
+    } else {
+        Ok(())
+    }
+}
+
+/// Creates a socket through the catalog: the entry `info` names, or the first entry matching
+/// the triple; then the top provider's WSPSocket with that entry.
+fn create_socket(
+    af: i32,
+    kind: i32,
+    protocol: i32,
+    info: Option<&WSAPROTOCOL_INFOW>,
+    group: GROUP,
+    flags: DWORD,
+) -> ws2_core::Result<SOCKET> {
+    started()?;
+    let entry = {
+        let catalog = runtime().catalog();
+        match info {
+            Some(i) => catalog
+                .by_id(i.dwCatalogEntryId)
+                .cloned()
+                .ok_or(WinError::WSAEINVAL)?,
+            None => catalog.select(af, kind, protocol)?.clone(),
+        }
+    };
+    let pick = |requested: i32, own: i32| {
+        if requested == FROM_PROTOCOL_INFO {
+            own
+        } else {
+            requested
+        }
+    };
+    let (af, kind, protocol) = (
+        pick(af, entry.info.iAddressFamily),
+        pick(kind, entry.info.iSocketType),
+        pick(protocol, entry.info.iProtocol),
+    );
+    let provider = start_provider(entry.id())?;
+    let mut info = entry.info;
+    let mut errno = 0;
+    let wsp_socket = provider
+        .procs()
+        .lpWSPSocket
+        .expect("validated by the loader");
+    // SAFETY: the loader validated the slot; `info` and `errno` are locals valid for the call.
+    let s = unsafe { wsp_socket(af, kind, protocol, &mut info, group, flags, &mut errno) };
+    if s == INVALID {
+        Err(provider_error(errno))
+    } else {
+        Ok(s)
+    }
+}
+
+fn creation(name: &str, result: ws2_core::Result<SOCKET>, args: impl FnOnce() -> String) -> SOCKET {
+    trace_call(Channel::Api, name, args, || match result {
+        Ok(s) => format!("{s:#x}"),
+        Err(e) => trace::outcome("INVALID_SOCKET", Some(e)),
+    });
+    result.unwrap_or_else(|e| fail_api(e, INVALID))
+}
+
+/// socket: an overlapped-capable socket, as on Windows (WSA_FLAG_OVERLAPPED).
+#[export_name = "ws2emu_socket"]
+pub extern "system" fn socket(af: i32, kind: i32, protocol: i32) -> SOCKET {
+    ffi_boundary("socket", INVALID, || {
+        let result = create_socket(af, kind, protocol, None, 0, WSA_FLAG_OVERLAPPED);
+        creation("socket", result, || format!("{af}, {kind}, {protocol}"))
+    })
+}
+
+/// WSASocketW: by triple, or by the catalog entry a WSAPROTOCOL_INFOW names (its provider's
+/// WSPSocket receives that entry).
+///
+/// # Safety
+/// `info` is NULL or a readable WSAPROTOCOL_INFOW.
+#[no_mangle]
+pub unsafe extern "system" fn WSASocketW(
+    af: i32,
+    kind: i32,
+    protocol: i32,
+    info: LPWSAPROTOCOL_INFOW,
+    group: GROUP,
+    flags: DWORD,
+) -> SOCKET {
+    ffi_boundary("WSASocketW", INVALID, || {
+        // SAFETY: NULL or readable (contract).
+        let info = unsafe { info.as_ref() };
+        let result = create_socket(af, kind, protocol, info, group, flags);
+        creation("WSASocketW", result, || {
+            format!("{af}, {kind}, {protocol}, {info:?}, {group}, {flags:#x}")
+        })
+    })
+}
+
+/// closesocket: the provider's WSPCloseSocket; an IFS registration ends with it.
+#[no_mangle]
+pub extern "system" fn closesocket(s: SOCKET) -> i32 {
+    let result = api_int("closesocket", s, |p, e| {
+        // SAFETY: validated slot; errno is a local of api_int.
+        unsafe { p.lpWSPCloseSocket.unwrap()(s, e) }
+    });
+    if result == 0 {
+        runtime().unregister_ifs(s);
+    }
+    result
+}
+
+#[export_name = "ws2emu_bind"]
+pub unsafe extern "system" fn bind(s: SOCKET, name: *const SOCKADDR, namelen: i32) -> i32 {
+    // SAFETY (all slot calls below): the loader validated every slot; pointers are the
+    // application's, passed through unchanged as on Windows; errno is api_int's local.
+    api_int("bind", s, |p, e| unsafe {
+        p.lpWSPBind.unwrap()(s, name, namelen, e)
+    })
+}
+
+#[export_name = "ws2emu_listen"]
+pub extern "system" fn listen(s: SOCKET, backlog: i32) -> i32 {
+    api_int("listen", s, |p, e| unsafe {
+        p.lpWSPListen.unwrap()(s, backlog, e)
+    })
+}
+
+#[export_name = "ws2emu_accept"]
+pub unsafe extern "system" fn accept(s: SOCKET, addr: *mut SOCKADDR, addrlen: *mut i32) -> SOCKET {
+    api_socket("accept", s, |p, e| unsafe {
+        p.lpWSPAccept.unwrap()(s, addr, addrlen, None, 0, e)
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "system" fn WSAAccept(
+    s: SOCKET,
+    addr: *mut SOCKADDR,
+    addrlen: *mut i32,
+    condition: LPCONDITIONPROC,
+    data: DWORD_PTR,
+) -> SOCKET {
+    api_socket("WSAAccept", s, |p, e| unsafe {
+        p.lpWSPAccept.unwrap()(s, addr, addrlen, condition, data, e)
+    })
+}
+
+#[export_name = "ws2emu_connect"]
+pub unsafe extern "system" fn connect(s: SOCKET, name: *const SOCKADDR, namelen: i32) -> i32 {
+    api_int("connect", s, |p, e| unsafe {
+        p.lpWSPConnect.unwrap()(
+            s,
+            name,
+            namelen,
+            null_mut(),
+            null_mut(),
+            null_mut(),
+            null_mut(),
+            e,
+        )
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "system" fn WSAConnect(
+    s: SOCKET,
+    name: *const SOCKADDR,
+    namelen: i32,
+    caller: LPWSABUF,
+    callee: LPWSABUF,
+    sqos: LPQOS,
+    gqos: LPQOS,
+) -> i32 {
+    api_int("WSAConnect", s, |p, e| unsafe {
+        p.lpWSPConnect.unwrap()(s, name, namelen, caller, callee, sqos, gqos, e)
+    })
+}
+
+/// send: one WSABUF through WSPSend; returns the bytes sent.
+#[export_name = "ws2emu_send"]
+pub unsafe extern "system" fn send(s: SOCKET, buf: *const i8, len: i32, flags: i32) -> i32 {
+    let mut wsabuf = WSABUF {
+        len: len as u32,
+        buf: buf.cast_mut(),
+    };
+    let mut sent = 0u32;
+    let r = api_int("send", s, |p, e| unsafe {
+        p.lpWSPSend.unwrap()(
+            s,
+            &mut wsabuf,
+            1,
+            &mut sent,
+            flags as u32,
+            null_mut(),
+            None,
+            null_mut(),
+            e,
+        )
+    });
+    if r == SOCKET_ERROR {
+        r
+    } else {
+        sent as i32
+    }
+}
+
+/// recv: one WSABUF through WSPRecv; returns the bytes received (0 at a graceful close).
+#[export_name = "ws2emu_recv"]
+pub unsafe extern "system" fn recv(s: SOCKET, buf: *mut i8, len: i32, flags: i32) -> i32 {
+    let mut wsabuf = WSABUF {
+        len: len as u32,
+        buf,
+    };
+    let (mut received, mut flags) = (0u32, flags as u32);
+    let r = api_int("recv", s, |p, e| unsafe {
+        p.lpWSPRecv.unwrap()(
+            s,
+            &mut wsabuf,
+            1,
+            &mut received,
+            &mut flags,
+            null_mut(),
+            None,
+            null_mut(),
+            e,
+        )
+    });
+    if r == SOCKET_ERROR {
+        r
+    } else {
+        received as i32
+    }
+}
+
+#[export_name = "ws2emu_sendto"]
+pub unsafe extern "system" fn sendto(
+    s: SOCKET,
+    buf: *const i8,
+    len: i32,
+    flags: i32,
+    to: *const SOCKADDR,
+    tolen: i32,
+) -> i32 {
+    let mut wsabuf = WSABUF {
+        len: len as u32,
+        buf: buf.cast_mut(),
+    };
+    let mut sent = 0u32;
+    let r = api_int("sendto", s, |p, e| unsafe {
+        p.lpWSPSendTo.unwrap()(
+            s,
+            &mut wsabuf,
+            1,
+            &mut sent,
+            flags as u32,
+            to,
+            tolen,
+            null_mut(),
+            None,
+            null_mut(),
+            e,
+        )
+    });
+    if r == SOCKET_ERROR {
+        r
+    } else {
+        sent as i32
+    }
+}
+
+#[export_name = "ws2emu_recvfrom"]
+pub unsafe extern "system" fn recvfrom(
+    s: SOCKET,
+    buf: *mut i8,
+    len: i32,
+    flags: i32,
+    from: *mut SOCKADDR,
+    fromlen: *mut i32,
+) -> i32 {
+    let mut wsabuf = WSABUF {
+        len: len as u32,
+        buf,
+    };
+    let (mut received, mut flags) = (0u32, flags as u32);
+    let r = api_int("recvfrom", s, |p, e| unsafe {
+        p.lpWSPRecvFrom.unwrap()(
+            s,
+            &mut wsabuf,
+            1,
+            &mut received,
+            &mut flags,
+            from,
+            fromlen,
+            null_mut(),
+            None,
+            null_mut(),
+            e,
+        )
+    });
+    if r == SOCKET_ERROR {
+        r
+    } else {
+        received as i32
+    }
+}
+
+/// WSASend (overlapped or not); the provider gets this thread's identity for completion
+/// routines.
+#[no_mangle]
+pub unsafe extern "system" fn WSASend(
+    s: SOCKET,
+    bufs: LPWSABUF,
+    count: DWORD,
+    sent: LPDWORD,
+    flags: DWORD,
+    ov: LPWSAOVERLAPPED,
+    routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+) -> i32 {
+    if let Err(e) = check_completion_mode(s, ov, routine) {
+        return fail_api(e, SOCKET_ERROR);
+    }
+    let mut tid = thread_id();
+    api_int("WSASend", s, |p, e| unsafe {
+        p.lpWSPSend.unwrap()(s, bufs, count, sent, flags, ov, routine, &mut tid, e)
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "system" fn WSARecv(
+    s: SOCKET,
+    bufs: LPWSABUF,
+    count: DWORD,
+    received: LPDWORD,
+    flags: LPDWORD,
+    ov: LPWSAOVERLAPPED,
+    routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+) -> i32 {
+    if let Err(e) = check_completion_mode(s, ov, routine) {
+        return fail_api(e, SOCKET_ERROR);
+    }
+    let mut tid = thread_id();
+    api_int("WSARecv", s, |p, e| unsafe {
+        p.lpWSPRecv.unwrap()(s, bufs, count, received, flags, ov, routine, &mut tid, e)
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "system" fn WSASendTo(
+    s: SOCKET,
+    bufs: LPWSABUF,
+    count: DWORD,
+    sent: LPDWORD,
+    flags: DWORD,
+    to: *const SOCKADDR,
+    tolen: i32,
+    ov: LPWSAOVERLAPPED,
+    routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+) -> i32 {
+    if let Err(e) = check_completion_mode(s, ov, routine) {
+        return fail_api(e, SOCKET_ERROR);
+    }
+    let mut tid = thread_id();
+    api_int("WSASendTo", s, |p, e| unsafe {
+        p.lpWSPSendTo.unwrap()(
+            s, bufs, count, sent, flags, to, tolen, ov, routine, &mut tid, e,
+        )
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "system" fn WSARecvFrom(
+    s: SOCKET,
+    bufs: LPWSABUF,
+    count: DWORD,
+    received: LPDWORD,
+    flags: LPDWORD,
+    from: *mut SOCKADDR,
+    fromlen: *mut i32,
+    ov: LPWSAOVERLAPPED,
+    routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+) -> i32 {
+    if let Err(e) = check_completion_mode(s, ov, routine) {
+        return fail_api(e, SOCKET_ERROR);
+    }
+    let mut tid = thread_id();
+    api_int("WSARecvFrom", s, |p, e| unsafe {
+        p.lpWSPRecvFrom.unwrap()(
+            s, bufs, count, received, flags, from, fromlen, ov, routine, &mut tid, e,
+        )
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "system" fn WSAGetOverlappedResult(
+    s: SOCKET,
+    ov: LPWSAOVERLAPPED,
+    transferred: LPDWORD,
+    wait: BOOL,
+    flags: LPDWORD,
+) -> BOOL {
+    api_bool("WSAGetOverlappedResult", s, |p, e| unsafe {
+        p.lpWSPGetOverlappedResult.unwrap()(s, ov, transferred, wait, flags, e)
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "system" fn WSASendDisconnect(s: SOCKET, data: LPWSABUF) -> i32 {
+    api_int("WSASendDisconnect", s, |p, e| unsafe {
+        p.lpWSPSendDisconnect.unwrap()(s, data, e)
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "system" fn WSARecvDisconnect(s: SOCKET, data: LPWSABUF) -> i32 {
+    api_int("WSARecvDisconnect", s, |p, e| unsafe {
+        p.lpWSPRecvDisconnect.unwrap()(s, data, e)
+    })
+}
+
+#[export_name = "ws2emu_shutdown"]
+pub extern "system" fn shutdown(s: SOCKET, how: i32) -> i32 {
+    api_int("shutdown", s, |p, e| unsafe {
+        p.lpWSPShutdown.unwrap()(s, how, e)
+    })
+}
+
+#[export_name = "ws2emu_getsockname"]
+pub unsafe extern "system" fn getsockname(
+    s: SOCKET,
+    name: *mut SOCKADDR,
+    namelen: *mut i32,
+) -> i32 {
+    api_int("getsockname", s, |p, e| unsafe {
+        p.lpWSPGetSockName.unwrap()(s, name, namelen, e)
+    })
+}
+
+#[export_name = "ws2emu_getpeername"]
+pub unsafe extern "system" fn getpeername(
+    s: SOCKET,
+    name: *mut SOCKADDR,
+    namelen: *mut i32,
+) -> i32 {
+    api_int("getpeername", s, |p, e| unsafe {
+        p.lpWSPGetPeerName.unwrap()(s, name, namelen, e)
+    })
+}
+
+#[export_name = "ws2emu_getsockopt"]
+pub unsafe extern "system" fn getsockopt(
+    s: SOCKET,
+    level: i32,
+    name: i32,
+    value: *mut i8,
+    len: *mut i32,
+) -> i32 {
+    api_int("getsockopt", s, |p, e| unsafe {
+        p.lpWSPGetSockOpt.unwrap()(s, level, name, value, len, e)
+    })
+}
+
+#[export_name = "ws2emu_setsockopt"]
+pub unsafe extern "system" fn setsockopt(
+    s: SOCKET,
+    level: i32,
+    name: i32,
+    value: *const i8,
+    len: i32,
+) -> i32 {
+    api_int("setsockopt", s, |p, e| unsafe {
+        p.lpWSPSetSockOpt.unwrap()(s, level, name, value, len, e)
+    })
+}
+
+/// ioctlsocket: WSPIoctl with the 32-bit u_long argument as both input and output.
+#[no_mangle]
+pub unsafe extern "system" fn ioctlsocket(s: SOCKET, cmd: i32, arg: *mut u32) -> i32 {
+    let mut returned = 0u32;
+    api_int("ioctlsocket", s, |p, e| unsafe {
+        p.lpWSPIoctl.unwrap()(
+            s,
+            cmd as u32,
+            arg.cast(),
+            4,
+            arg.cast(),
+            4,
+            &mut returned,
+            null_mut(),
+            None,
+            null_mut(),
+            e,
+        )
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "system" fn WSAIoctl(
+    s: SOCKET,
+    code: DWORD,
+    input: LPVOID,
+    in_len: DWORD,
+    output: LPVOID,
+    out_len: DWORD,
+    returned: LPDWORD,
+    ov: LPWSAOVERLAPPED,
+    routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+) -> i32 {
+    if let Err(e) = check_completion_mode(s, ov, routine) {
+        return fail_api(e, SOCKET_ERROR);
+    }
+    let mut tid = thread_id();
+    api_int("WSAIoctl", s, |p, e| unsafe {
+        p.lpWSPIoctl.unwrap()(
+            s, code, input, in_len, output, out_len, returned, ov, routine, &mut tid, e,
+        )
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "system" fn WSAEventSelect(s: SOCKET, event: WSAEVENT, events: i32) -> i32 {
+    api_int("WSAEventSelect", s, |p, e| unsafe {
+        p.lpWSPEventSelect.unwrap()(s, event, events, e)
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "system" fn WSAEnumNetworkEvents(
+    s: SOCKET,
+    event: WSAEVENT,
+    record: LPWSANETWORKEVENTS,
+) -> i32 {
+    api_int("WSAEnumNetworkEvents", s, |p, e| unsafe {
+        p.lpWSPEnumNetworkEvents.unwrap()(s, event, record, e)
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "system" fn WSAAsyncSelect(s: SOCKET, hwnd: HWND, msg: u32, events: i32) -> i32 {
+    api_int("WSAAsyncSelect", s, |p, e| unsafe {
+        p.lpWSPAsyncSelect.unwrap()(s, hwnd, msg, events, e)
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "system" fn WSADuplicateSocketW(
+    s: SOCKET,
+    process: DWORD,
+    info: LPWSAPROTOCOL_INFOW,
+) -> i32 {
+    api_int("WSADuplicateSocketW", s, |p, e| unsafe {
+        p.lpWSPDuplicateSocket.unwrap()(s, process, info, e)
+    })
+}
+
+/// The first socket named in the three sets (read, write, except order), as ws2_32 picks the
+/// provider that serves a select.
+///
+/// # Safety
+/// Each set is NULL or a readable fd_set holding `fd_count` entries.
+unsafe fn first_member(sets: [*mut fd_set; 3]) -> Option<SOCKET> {
+    sets.into_iter()
+        .filter(|set| !set.is_null())
+        .find_map(|set| {
+            // SAFETY: non-null and readable (contract); the first entry exists when fd_count > 0.
+            unsafe {
+                let count = std::ptr::addr_of!((*set).fd_count).read();
+                (count > 0).then(|| std::ptr::addr_of!((*set).fd_array).cast::<SOCKET>().read())
+            }
+        })
+}
+
+/// select: dispatched to the provider of the first socket in the sets; all sets empty (or
+/// NULL) → WSAEINVAL.
+#[export_name = "ws2emu_select"]
+pub unsafe extern "system" fn select(
+    nfds: i32,
+    read: *mut fd_set,
+    write: *mut fd_set,
+    except: *mut fd_set,
+    timeout: *const TIMEVAL,
+) -> i32 {
+    ffi_boundary("select", SOCKET_ERROR, || {
+        if let Err(e) = started() {
+            return fail_api(e, SOCKET_ERROR);
+        }
+        // SAFETY: the sets are the application's (contract).
+        let Some(first) = (unsafe { first_member([read, write, except]) }) else {
+            return fail_api(WinError::WSAEINVAL, SOCKET_ERROR);
+        };
+        api_int("select", first, |p, e| unsafe {
+            p.lpWSPSelect.unwrap()(nfds, read, write, except, timeout, e)
+        })
+    })
+}
