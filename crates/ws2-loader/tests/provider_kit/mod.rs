@@ -50,6 +50,7 @@ const PROVIDERS: &[(&str, &str, &[&str])] = &[
         &["-DNAME=\"DLLMAIN_FAIL\"", "-DFAIL_ATTACH"],
     ),
     ("libmock_host.so", "mock_provider.c", &["-DHOST_ATTACH=0"]),
+    ("libdispatch.so", "dispatch_provider.c", &[]),
     (
         "libmock_host_refuses.so",
         "mock_provider.c",
