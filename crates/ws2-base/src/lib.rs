@@ -1,0 +1,53 @@
+//! ws2emu's built-in base provider: the counterpart of Windows' MSAFD.
+//!
+//! An IFS base provider (`XP1_IFS_HANDLES`) for TCP and UDP over IPv4 and IPv6, serving the
+//! default catalog entries 1001 (TCP/IP), 1002 (UDP/IP), 1004 (TCP/IPv6) and 1005 (UDP/IPv6).
+//! It is its own shared library, `libws2_base.so`, exporting only `WSPStartup`, and is loaded
+//! like any other provider: it talks to ws2_32 only through the upcall table it receives (it
+//! does not link ws2-core or ws2-capi). Its socket handles are its Linux descriptors, each
+//! registered with `WPUModifyIFSHandle` under the catalog entry's id.
+//!
+//! # Layout
+//! - [`spi`]: the C boundary — `WSPStartup` and the 30 `WSPPROC_TABLE` slot functions
+//!   (pointer checks, panic boundary, `*lpErrno`); `unsafe` lives here and in [`sys`] only.
+//! - [`sys`]: the provider's syscalls (socket, connect, sendmsg, recvmsg, poll, ...).
+//! - [`socket`]: Windows socket semantics on non-blocking Linux sockets (blocking emulation,
+//!   connect state, shutdown, select) and the handle table.
+//! - [`options`]: socket options, Windows numbers and layouts ⇄ Linux.
+//! - [`addr`]: sockaddr layouts (Windows `AF_INET6` = 23 ⇄ Linux 10) and address strings.
+//! - [`provider`]: WSPStartup/WSPCleanup reference count and the upcall table.
+//! - errno → WSA: `ws2_os::wsa_error_from_errno` (crates/ws2-os/src/errno.rs).
+//!
+//! # Slots of later slices
+//! `WSPAsyncSelect`, `WSPEventSelect`, `WSPEnumNetworkEvents` (notification slice),
+//! `WSPGetOverlappedResult` and the overlapped paths of `WSPSend`/`WSPSendTo`/`WSPRecv`/
+//! `WSPRecvFrom`/`WSPIoctl` (overlapped slice), `WSPDuplicateSocket` (sharing slice) and
+//! `SIO_GET_EXTENSION_FUNCTION_POINTER` (extension-function slice: AcceptEx, ConnectEx, ...)
+//! fail with `WSAEOPNOTSUPP` for now. Permanently: `WSPJoinLeaf` → `WSAEOPNOTSUPP`,
+//! `WSPGetQOSByName` → `WSAEINVAL`, `WSPCancelBlockingCall` → `WSAEOPNOTSUPP`.
+//!
+//! # Known divergences from Windows (each shown by a test in tests/base_divergences.rs)
+//! - Conditional accept: Linux completes the TCP handshake before the condition function runs,
+//!   so `CF_REJECT` resets an established connection (the peer sees its connect succeed, then a
+//!   reset) and `CF_DEFER` keeps the established connection in the provider for the next
+//!   accept. This is Windows' behaviour with `SO_CONDITIONAL_ACCEPT` FALSE (the default);
+//!   setting that option is `WSAENOPROTOOPT`.
+//! - `FIONREAD` on a UDP socket reports the size of the next datagram (Linux), where Windows
+//!   reports all queued bytes.
+//! - `SO_REUSEADDR` maps to Linux `SO_REUSEADDR` + `SO_REUSEPORT`: binding over another socket
+//!   works only if that socket set it too (Windows needs only the second socket to set it).
+//! - Without `SO_REUSEADDR`, binding to a port held by a connection in TIME_WAIT fails with
+//!   `WSAEADDRINUSE` (Windows allows it).
+//! - Linux delivers ICMP errors only to connected UDP sockets: an unconnected UDP socket never
+//!   sees the `WSAECONNRESET` Windows reports after a port-unreachable.
+//! - `SO_RCVBUF`/`SO_SNDBUF` are applied by Linux (which doubles them); get reports the value
+//!   set, else Linux's.
+
+pub mod addr;
+pub mod options;
+pub mod provider;
+pub mod socket;
+pub mod spi;
+pub mod sys;
+
+pub use spi::WSPStartup;

@@ -1,0 +1,1165 @@
+//! The C boundary: the exported `WSPStartup` and the 30 `WSPPROC_TABLE` slot functions.
+//!
+//! Each slot function checks its pointers (a NULL `lpErrno` is never written, a NULL
+//! out-pointer is `WSAEFAULT`), converts the C arguments to Rust values, runs the safe logic of
+//! socket.rs/options.rs/addr.rs inside [`boundary`] (a panic becomes `WSASYSCALLFAILURE`
+//! instead of unwinding into C), writes out-parameters only on success (the documented
+//! exceptions are noted: a truncated datagram's byte count and the size needed by the address
+//! string functions), and returns the documented failure value with `*lpErrno` set.
+//!
+//! # Safety (every slot function)
+//! The caller honours the WSP contract of Microsoft's documentation for that function: each
+//! pointer argument is NULL or valid for the reads and writes the function documents (a WSABUF
+//! array of `dwBufferCount` entries whose buffers are valid for their lengths, an address of
+//! `namelen` bytes, an `fd_set` holding `fd_count` handles, ...). NULL is checked here; the
+//! rest cannot be checked and is trusted, as every provider does.
+// The contract above applies to all slot functions alike, so it is stated once.
+#![allow(clippy::missing_safety_doc)]
+
+use crate::addr::{self, Family};
+use crate::options;
+use crate::provider;
+use crate::socket::{self, Socket, WsaResult};
+use std::io::{IoSlice, IoSliceMut};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::time::Duration;
+use ws2_abi as w;
+use ws2_abi::{
+    fd_set, BOOL, CHAR, DWORD, DWORD_PTR, FALSE, GROUP, HWND, INT, LONG, LPCONDITIONPROC, LPDWORD,
+    LPINT, LPQOS, LPSOCKADDR, LPVOID, LPWSABUF, LPWSANETWORKEVENTS, LPWSAOVERLAPPED,
+    LPWSAOVERLAPPED_COMPLETION_ROUTINE, LPWSAPROTOCOL_INFOW, LPWSATHREADID, LPWSPDATA,
+    LPWSPPROC_TABLE, LPWSTR, SOCKADDR, SOCKET, SOCKET_ERROR, TIMEVAL, UINT, WORD, WSABUF, WSAEVENT,
+    WSPPROC_TABLE, WSPUPCALLTABLE,
+};
+
+const INVALID_SOCKET: SOCKET = w::INVALID_SOCKET;
+
+/// Stores `code` in `*errno` when the pointer is not NULL.
+///
+/// # Safety
+/// `errno` is NULL or writable.
+unsafe fn set_errno(errno: LPINT, code: i32) {
+    if !errno.is_null() {
+        // SAFETY: non-NULL, writable by the caller's contract.
+        unsafe { *errno = code };
+    }
+}
+
+/// Runs a slot body: its value on success; `failure` with `*errno` set on an error or a panic.
+///
+/// # Safety
+/// `errno` is NULL or writable.
+unsafe fn boundary<T>(errno: LPINT, failure: T, body: impl FnOnce() -> WsaResult<T>) -> T {
+    let code = match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(Ok(value)) => return value,
+        Ok(Err(code)) => code,
+        Err(_) => w::WSASYSCALLFAILURE,
+    };
+    // SAFETY: forwarded caller contract.
+    unsafe { set_errno(errno, code) };
+    failure
+}
+
+/// `len` bytes at `p` (`WSAEFAULT` for NULL or a negative length).
+///
+/// # Safety
+/// `p` is NULL or readable for `len` bytes for `'a`.
+unsafe fn bytes<'a>(p: *const u8, len: i64) -> WsaResult<&'a [u8]> {
+    if p.is_null() || len < 0 {
+        return Err(w::WSAEFAULT);
+    }
+    // SAFETY: non-NULL and readable for `len` bytes (caller's contract).
+    Ok(unsafe { std::slice::from_raw_parts(p, len as usize) })
+}
+
+/// The WSABUF array as gather slices.
+///
+/// # Safety
+/// `bufs` is NULL or an array of `count` WSABUFs whose buffers are readable for their lengths.
+unsafe fn gather<'a>(bufs: LPWSABUF, count: DWORD) -> WsaResult<Vec<IoSlice<'a>>> {
+    if count == 0 {
+        return Ok(Vec::new());
+    }
+    if bufs.is_null() {
+        return Err(w::WSAEFAULT);
+    }
+    // SAFETY: `count` WSABUFs at `bufs` (caller's contract).
+    let bufs = unsafe { std::slice::from_raw_parts(bufs, count as usize) };
+    bufs.iter()
+        .map(|b| {
+            if b.len == 0 {
+                Ok(IoSlice::new(&[]))
+            } else if b.buf.is_null() {
+                Err(w::WSAEFAULT)
+            } else {
+                // SAFETY: the buffer is readable for `len` bytes (caller's contract).
+                Ok(IoSlice::new(unsafe {
+                    std::slice::from_raw_parts(b.buf as *const u8, b.len as usize)
+                }))
+            }
+        })
+        .collect()
+}
+
+/// The WSABUF array as scatter slices.
+///
+/// # Safety
+/// `bufs` is NULL or an array of `count` WSABUFs whose buffers are writable for their lengths
+/// and not aliased during `'a`.
+unsafe fn scatter<'a>(bufs: LPWSABUF, count: DWORD) -> WsaResult<Vec<IoSliceMut<'a>>> {
+    if count == 0 {
+        return Ok(Vec::new());
+    }
+    if bufs.is_null() {
+        return Err(w::WSAEFAULT);
+    }
+    // SAFETY: `count` WSABUFs at `bufs` (caller's contract).
+    let bufs = unsafe { std::slice::from_raw_parts(bufs, count as usize) };
+    bufs.iter()
+        .map(|b| {
+            if b.len == 0 {
+                Ok(IoSliceMut::new(&mut []))
+            } else if b.buf.is_null() {
+                Err(w::WSAEFAULT)
+            } else {
+                // SAFETY: the buffer is writable for `len` bytes and exclusively ours for the
+                // call (caller's contract).
+                Ok(IoSliceMut::new(unsafe {
+                    std::slice::from_raw_parts_mut(b.buf as *mut u8, b.len as usize)
+                }))
+            }
+        })
+        .collect()
+}
+
+/// Writes `addr` in its Windows layout to `name`/`*namelen`; a length below the family's
+/// sockaddr size is `WSAEFAULT`. `*namelen` becomes the size written.
+///
+/// # Safety
+/// `name` is NULL or writable for `*namelen` bytes; `namelen` is NULL or readable/writable.
+unsafe fn write_address(
+    addr: &std::net::SocketAddr,
+    name: *mut SOCKADDR,
+    namelen: LPINT,
+) -> WsaResult<()> {
+    if name.is_null() || namelen.is_null() {
+        return Err(w::WSAEFAULT);
+    }
+    let size = Family::of(addr).sockaddr_len();
+    // SAFETY: namelen is readable (caller's contract).
+    if unsafe { *namelen } < size as i32 {
+        return Err(w::WSAEFAULT);
+    }
+    let bytes = addr::to_windows(addr);
+    // SAFETY: `name` is writable for *namelen ≥ size bytes; namelen is writable.
+    unsafe {
+        std::ptr::copy_nonoverlapping(bytes.as_ptr(), name.cast::<u8>(), size);
+        *namelen = size as i32;
+    }
+    Ok(())
+}
+
+/// Registers a new socket with ws2_32 (WPUModifyIFSHandle with the catalog entry's id) and
+/// records it under the returned handle. On failure the descriptor is closed.
+fn register(upcalls: &WSPUPCALLTABLE, catalog_id: DWORD, socket: Socket) -> WsaResult<SOCKET> {
+    let modify = upcalls.lpWPUModifyIFSHandle.ok_or(w::WSASYSCALLFAILURE)?;
+    let mut error = 0;
+    // SAFETY: ws2_32's upcall, called with a live descriptor and a valid lpErrno; no lock of
+    // ours is held (the upcall may call back into the provider).
+    let handle = unsafe { modify(catalog_id, socket.raw_fd() as SOCKET, &mut error) };
+    if handle == INVALID_SOCKET {
+        return Err(if error != 0 {
+            error
+        } else {
+            w::WSASYSCALLFAILURE
+        });
+    }
+    socket::insert(handle, socket);
+    Ok(handle)
+}
+
+fn upcalls() -> WsaResult<WSPUPCALLTABLE> {
+    provider::upcalls().ok_or(w::WSANOTINITIALISED)
+}
+
+// ---------------------------------------------------------------------------------------------
+// WSPStartup and the table
+// ---------------------------------------------------------------------------------------------
+
+const DESCRIPTION: &str = "ws2emu base provider (TCP/UDP over IPv4/IPv6)";
+
+/// The provider's entry point (spec §4.1). Returns the error code itself: `WSAEFAULT` for a
+/// NULL `lpWSPData`/`lpProcTable`, `WSAVERNOTSUPPORTED` below 2.0. On success reports
+/// `wVersion` = min(requested, 2.2), `wHighVersion` = 2.2, fills all 30 slots, keeps the upcall
+/// table (the latest one wins) and counts the startup for WSPCleanup.
+///
+/// # Safety
+/// `lpWSPData` and `lpProcTable` are NULL or writable for their structures.
+#[no_mangle]
+#[allow(non_snake_case)]
+pub unsafe extern "system" fn WSPStartup(
+    wVersionRequested: WORD,
+    lpWSPData: LPWSPDATA,
+    _lpProtocolInfo: LPWSAPROTOCOL_INFOW,
+    UpcallTable: WSPUPCALLTABLE,
+    lpProcTable: LPWSPPROC_TABLE,
+) -> INT {
+    let result = catch_unwind(|| {
+        if lpWSPData.is_null() || lpProcTable.is_null() {
+            return w::WSAEFAULT;
+        }
+        let version = match provider::negotiate(wVersionRequested) {
+            Ok(v) => v,
+            Err(e) => return e,
+        };
+        let mut description = [0u16; w::WSPDESCRIPTION_LEN + 1];
+        for (dst, c) in description.iter_mut().zip(DESCRIPTION.encode_utf16()) {
+            *dst = c;
+        }
+        // SAFETY: both pointers are non-NULL and writable (caller's contract).
+        unsafe {
+            (*lpWSPData).wVersion = version;
+            (*lpWSPData).wHighVersion = provider::HIGH_VERSION;
+            (*lpWSPData).szDescription = description;
+            *lpProcTable = proc_table();
+        }
+        provider::start(UpcallTable);
+        0
+    });
+    result.unwrap_or(w::WSASYSCALLFAILURE)
+}
+
+/// All 30 slots.
+pub fn proc_table() -> WSPPROC_TABLE {
+    WSPPROC_TABLE {
+        lpWSPAccept: Some(wsp_accept),
+        lpWSPAddressToString: Some(wsp_address_to_string),
+        lpWSPAsyncSelect: Some(wsp_async_select),
+        lpWSPBind: Some(wsp_bind),
+        lpWSPCancelBlockingCall: Some(wsp_cancel_blocking_call),
+        lpWSPCleanup: Some(wsp_cleanup),
+        lpWSPCloseSocket: Some(wsp_close_socket),
+        lpWSPConnect: Some(wsp_connect),
+        lpWSPDuplicateSocket: Some(wsp_duplicate_socket),
+        lpWSPEnumNetworkEvents: Some(wsp_enum_network_events),
+        lpWSPEventSelect: Some(wsp_event_select),
+        lpWSPGetOverlappedResult: Some(wsp_get_overlapped_result),
+        lpWSPGetPeerName: Some(wsp_get_peer_name),
+        lpWSPGetSockName: Some(wsp_get_sock_name),
+        lpWSPGetSockOpt: Some(wsp_get_sock_opt),
+        lpWSPGetQOSByName: Some(wsp_get_qos_by_name),
+        lpWSPIoctl: Some(wsp_ioctl),
+        lpWSPJoinLeaf: Some(wsp_join_leaf),
+        lpWSPListen: Some(wsp_listen),
+        lpWSPRecv: Some(wsp_recv),
+        lpWSPRecvDisconnect: Some(wsp_recv_disconnect),
+        lpWSPRecvFrom: Some(wsp_recv_from),
+        lpWSPSelect: Some(wsp_select),
+        lpWSPSend: Some(wsp_send),
+        lpWSPSendDisconnect: Some(wsp_send_disconnect),
+        lpWSPSendTo: Some(wsp_send_to),
+        lpWSPSetSockOpt: Some(wsp_set_sock_opt),
+        lpWSPShutdown: Some(wsp_shutdown),
+        lpWSPSocket: Some(wsp_socket),
+        lpWSPStringToAddress: Some(wsp_string_to_address),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Socket life cycle
+// ---------------------------------------------------------------------------------------------
+
+/// WSPSocket: a new socket for the catalog entry `lpProtocolInfo`, registered with
+/// WPUModifyIFSHandle under that entry's id; returns the handle ws2_32 gave back. NULL
+/// `lpProtocolInfo`: `WSAEFAULT`. Socket groups (`g`) are ignored, as Windows does.
+#[doc(alias = "WSPSocket")]
+pub unsafe extern "system" fn wsp_socket(
+    af: INT,
+    kind: INT,
+    protocol: INT,
+    info: LPWSAPROTOCOL_INFOW,
+    _g: GROUP,
+    _flags: DWORD,
+    errno: LPINT,
+) -> SOCKET {
+    // SAFETY: errno contract.
+    unsafe {
+        boundary(errno, INVALID_SOCKET, || {
+            if info.is_null() {
+                return Err(w::WSAEFAULT);
+            }
+            // SAFETY: non-NULL and readable (caller's contract).
+            let info = *info;
+            let upcalls = upcalls()?;
+            let socket = socket::open(af, kind, protocol, &info)?;
+            register(&upcalls, info.dwCatalogEntryId, socket)
+        })
+    }
+}
+
+/// WSPCloseSocket: forgets the handle and closes the descriptor (with the socket's SO_LINGER
+/// behaviour). A non-blocking socket that would have to linger: `WSAEWOULDBLOCK`, still open.
+/// IFS handles need no upcall: ws2_32 forgets the handle when the application's closesocket
+/// returns.
+#[doc(alias = "WSPCloseSocket")]
+pub unsafe extern "system" fn wsp_close_socket(s: SOCKET, errno: LPINT) -> INT {
+    // SAFETY: errno contract.
+    unsafe {
+        boundary(errno, SOCKET_ERROR, || {
+            socket::lookup(s)?.check_close()?;
+            socket::remove(s)?.mark_closed();
+            Ok(0)
+        })
+    }
+}
+
+/// WSPCleanup: one per successful WSPStartup (else `WSANOTINITIALISED`); the last one closes
+/// every socket still open, as if WSPCloseSocket had been called.
+#[doc(alias = "WSPCleanup")]
+pub unsafe extern "system" fn wsp_cleanup(errno: LPINT) -> INT {
+    // SAFETY: errno contract.
+    unsafe {
+        boundary(errno, SOCKET_ERROR, || {
+            if provider::stop()? {
+                for socket in socket::remove_all() {
+                    socket.mark_closed();
+                }
+            }
+            Ok(0)
+        })
+    }
+}
+
+/// WSPBind. A short or foreign-family address: `WSAEFAULT`.
+#[doc(alias = "WSPBind")]
+pub unsafe extern "system" fn wsp_bind(
+    s: SOCKET,
+    name: *const SOCKADDR,
+    namelen: INT,
+    errno: LPINT,
+) -> INT {
+    // SAFETY: errno contract.
+    unsafe {
+        boundary(errno, SOCKET_ERROR, || {
+            let socket = socket::lookup(s)?;
+            // SAFETY: name is readable for namelen bytes (caller's contract).
+            let raw = bytes(name.cast(), namelen.into())?;
+            let addr = addr::from_windows(raw).map_err(|_| w::WSAEFAULT)?;
+            socket.bind(&addr)?;
+            Ok(0)
+        })
+    }
+}
+
+/// WSPListen.
+#[doc(alias = "WSPListen")]
+pub unsafe extern "system" fn wsp_listen(s: SOCKET, backlog: INT, errno: LPINT) -> INT {
+    // SAFETY: errno contract.
+    unsafe {
+        boundary(errno, SOCKET_ERROR, || {
+            socket::lookup(s)?.listen(backlog)?;
+            Ok(0)
+        })
+    }
+}
+
+/// WSPAccept. `addr`/`addrlen` (optional) receive the peer; a length below the family's
+/// sockaddr size is `WSAEFAULT` before anything is accepted. The condition function sees the
+/// caller id (peer address) and callee id (local address); no connect data or QOS exist for
+/// TCP (NULL). Its verdict: `CF_ACCEPT` registers and returns the socket; `CF_REJECT` resets
+/// the connection and fails with `WSAECONNREFUSED`; `CF_DEFER` fails with `WSATRY_AGAIN` and
+/// keeps the connection for the next accept (Linux has already completed the handshake, as
+/// Windows has with `SO_CONDITIONAL_ACCEPT` FALSE, its default); anything else resets the
+/// connection and fails with `WSAEINVAL`.
+#[doc(alias = "WSPAccept")]
+pub unsafe extern "system" fn wsp_accept(
+    s: SOCKET,
+    addr: *mut SOCKADDR,
+    addrlen: LPINT,
+    condition: LPCONDITIONPROC,
+    callback_data: DWORD_PTR,
+    errno: LPINT,
+) -> SOCKET {
+    // SAFETY: errno contract.
+    unsafe {
+        boundary(errno, INVALID_SOCKET, || {
+            let listener = socket::lookup(s)?;
+            let size = listener.family.sockaddr_len() as i32;
+            if !addr.is_null() && (addrlen.is_null() || *addrlen < size) {
+                return Err(w::WSAEFAULT);
+            }
+            let upcalls = upcalls()?;
+            let (accepted, peer) = listener.accept()?;
+            if let Some(condition) = condition {
+                let local = accepted.local_address()?;
+                let mut caller = addr::to_windows(&peer);
+                let mut callee = addr::to_windows(&local);
+                let mut caller_id = WSABUF {
+                    len: size as u32,
+                    buf: caller.as_mut_ptr().cast::<CHAR>(),
+                };
+                let mut callee_id = WSABUF {
+                    len: size as u32,
+                    buf: callee.as_mut_ptr().cast::<CHAR>(),
+                };
+                let mut group: GROUP = 0;
+                let null_buf: LPWSABUF = std::ptr::null_mut();
+                let null_qos: LPQOS = std::ptr::null_mut();
+                // SAFETY: the application's condition function, called as documented with
+                // pointers valid for the call; no lock of ours is held.
+                let verdict = condition(
+                    &mut caller_id,
+                    null_buf,
+                    null_qos,
+                    null_qos,
+                    &mut callee_id,
+                    null_buf,
+                    &mut group,
+                    callback_data,
+                );
+                match verdict {
+                    w::CF_ACCEPT => {}
+                    w::CF_REJECT => {
+                        accepted.reject();
+                        return Err(w::WSAECONNREFUSED);
+                    }
+                    w::CF_DEFER => {
+                        listener.defer((accepted, peer));
+                        return Err(w::WSATRY_AGAIN);
+                    }
+                    _ => {
+                        accepted.reject();
+                        return Err(w::WSAEINVAL);
+                    }
+                }
+            }
+            let handle = register(&upcalls, listener.info.dwCatalogEntryId, accepted)?;
+            if !addr.is_null() {
+                // Checked above: addrlen holds at least the family's size.
+                write_address(&peer, addr, addrlen)?;
+            }
+            Ok(handle)
+        })
+    }
+}
+
+/// WSPConnect. Connect data is not supported by TCP/UDP: `lpCalleeData`, when given, gets
+/// length 0; QOS is ignored.
+#[doc(alias = "WSPConnect")]
+pub unsafe extern "system" fn wsp_connect(
+    s: SOCKET,
+    name: *const SOCKADDR,
+    namelen: INT,
+    _caller_data: LPWSABUF,
+    callee_data: LPWSABUF,
+    _sqos: LPQOS,
+    _gqos: LPQOS,
+    errno: LPINT,
+) -> INT {
+    // SAFETY: errno contract.
+    unsafe {
+        boundary(errno, SOCKET_ERROR, || {
+            let socket = socket::lookup(s)?;
+            // SAFETY: name is readable for namelen bytes (caller's contract).
+            let raw = bytes(name.cast(), namelen.into())?;
+            let to = addr::from_windows(raw)?;
+            socket.connect(&to)?;
+            if !callee_data.is_null() {
+                (*callee_data).len = 0;
+            }
+            Ok(0)
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Data transfer
+// ---------------------------------------------------------------------------------------------
+
+/// WSPSend (non-overlapped). Overlapped requests (`lpOverlapped` non-NULL): `WSAEOPNOTSUPP`
+/// until the overlapped slice completes them.
+#[doc(alias = "WSPSend")]
+pub unsafe extern "system" fn wsp_send(
+    s: SOCKET,
+    bufs: LPWSABUF,
+    count: DWORD,
+    sent: LPDWORD,
+    flags: DWORD,
+    overlapped: LPWSAOVERLAPPED,
+    _routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+    _thread: LPWSATHREADID,
+    errno: LPINT,
+) -> INT {
+    // SAFETY: errno contract.
+    unsafe {
+        boundary(errno, SOCKET_ERROR, || {
+            let socket = socket::lookup(s)?;
+            if !overlapped.is_null() {
+                return Err(w::WSAEOPNOTSUPP); // Completed by the overlapped-I/O slice.
+            }
+            if sent.is_null() {
+                return Err(w::WSAEFAULT);
+            }
+            let slices = gather(bufs, count)?;
+            let n = socket.send(&slices, flags as i32, None, false)?;
+            *sent = n as DWORD;
+            Ok(0)
+        })
+    }
+}
+
+/// WSPSendTo (non-overlapped). `lpTo` is used by unconnected datagram sockets only; a short
+/// address is `WSAEFAULT`, another family `WSAEAFNOSUPPORT`, none at all `WSAEDESTADDRREQ`.
+#[doc(alias = "WSPSendTo")]
+pub unsafe extern "system" fn wsp_send_to(
+    s: SOCKET,
+    bufs: LPWSABUF,
+    count: DWORD,
+    sent: LPDWORD,
+    flags: DWORD,
+    to: *const SOCKADDR,
+    tolen: INT,
+    overlapped: LPWSAOVERLAPPED,
+    _routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+    _thread: LPWSATHREADID,
+    errno: LPINT,
+) -> INT {
+    // SAFETY: errno contract.
+    unsafe {
+        boundary(errno, SOCKET_ERROR, || {
+            let socket = socket::lookup(s)?;
+            if !overlapped.is_null() {
+                return Err(w::WSAEOPNOTSUPP); // Completed by the overlapped-I/O slice.
+            }
+            if sent.is_null() {
+                return Err(w::WSAEFAULT);
+            }
+            let dest = if to.is_null() || socket.kind == socket::Kind::Stream {
+                None
+            } else {
+                // SAFETY: `to` is readable for tolen bytes (caller's contract).
+                Some(addr::from_windows(bytes(to.cast(), tolen.into())?)?)
+            };
+            let slices = gather(bufs, count)?;
+            let n = socket.send(&slices, flags as i32, dest.as_ref(), true)?;
+            *sent = n as DWORD;
+            Ok(0)
+        })
+    }
+}
+
+/// WSPRecv (non-overlapped). A datagram longer than the buffers: the buffers hold its start,
+/// `*lpNumberOfBytesRecvd` its length (written although the call fails, as Windows does), the
+/// rest is lost, and the call fails with `WSAEMSGSIZE` (these UDP entries do not have
+/// XP1_PARTIAL_MESSAGE, so MSG_PARTIAL is never reported). A graceful close reads 0 bytes.
+#[doc(alias = "WSPRecv")]
+pub unsafe extern "system" fn wsp_recv(
+    s: SOCKET,
+    bufs: LPWSABUF,
+    count: DWORD,
+    received: LPDWORD,
+    flags: LPDWORD,
+    overlapped: LPWSAOVERLAPPED,
+    _routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+    _thread: LPWSATHREADID,
+    errno: LPINT,
+) -> INT {
+    // SAFETY: errno contract.
+    unsafe {
+        boundary(errno, SOCKET_ERROR, || {
+            let socket = socket::lookup(s)?;
+            if !overlapped.is_null() {
+                return Err(w::WSAEOPNOTSUPP); // Completed by the overlapped-I/O slice.
+            }
+            if received.is_null() || flags.is_null() {
+                return Err(w::WSAEFAULT);
+            }
+            let mut slices = scatter(bufs, count)?;
+            let r = socket.recv(&mut slices, *flags as i32)?;
+            *received = r.bytes as DWORD;
+            if r.truncated {
+                return Err(w::WSAEMSGSIZE);
+            }
+            *flags = 0;
+            Ok(0)
+        })
+    }
+}
+
+/// WSPRecvFrom (non-overlapped): WSPRecv plus the sender in `lpFrom`/`*lpFromlen` (datagram
+/// sockets; ignored for stream sockets, as documented). A `*lpFromlen` below the family's
+/// sockaddr size is `WSAEFAULT` before anything is received.
+#[doc(alias = "WSPRecvFrom")]
+pub unsafe extern "system" fn wsp_recv_from(
+    s: SOCKET,
+    bufs: LPWSABUF,
+    count: DWORD,
+    received: LPDWORD,
+    flags: LPDWORD,
+    from: *mut SOCKADDR,
+    fromlen: LPINT,
+    overlapped: LPWSAOVERLAPPED,
+    _routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+    _thread: LPWSATHREADID,
+    errno: LPINT,
+) -> INT {
+    // SAFETY: errno contract.
+    unsafe {
+        boundary(errno, SOCKET_ERROR, || {
+            let socket = socket::lookup(s)?;
+            if !overlapped.is_null() {
+                return Err(w::WSAEOPNOTSUPP); // Completed by the overlapped-I/O slice.
+            }
+            if received.is_null() || flags.is_null() {
+                return Err(w::WSAEFAULT);
+            }
+            let want_from = !from.is_null() && socket.kind == socket::Kind::Datagram;
+            if want_from && (fromlen.is_null() || *fromlen < socket.family.sockaddr_len() as i32) {
+                return Err(w::WSAEFAULT);
+            }
+            let mut slices = scatter(bufs, count)?;
+            let r = socket.recv(&mut slices, *flags as i32)?;
+            *received = r.bytes as DWORD;
+            if want_from {
+                if let Some(peer) = r.from {
+                    write_address(&peer, from, fromlen)?;
+                }
+            }
+            if r.truncated {
+                return Err(w::WSAEMSGSIZE);
+            }
+            *flags = 0;
+            Ok(0)
+        })
+    }
+}
+
+/// WSPRecvDisconnect: shutdown(SD_RECEIVE). TCP has no disconnect data: a non-NULL
+/// `lpInboundDisconnectData` is `WSAENOPROTOOPT` (documented for that case).
+#[doc(alias = "WSPRecvDisconnect")]
+pub unsafe extern "system" fn wsp_recv_disconnect(s: SOCKET, data: LPWSABUF, errno: LPINT) -> INT {
+    // SAFETY: errno contract.
+    unsafe {
+        boundary(errno, SOCKET_ERROR, || {
+            let socket = socket::lookup(s)?;
+            if !data.is_null() {
+                return Err(w::WSAENOPROTOOPT);
+            }
+            socket.shutdown(w::SD_RECEIVE)?;
+            Ok(0)
+        })
+    }
+}
+
+/// WSPSendDisconnect: shutdown(SD_SEND). A non-NULL `lpOutboundDisconnectData` is
+/// `WSAENOPROTOOPT` (no disconnect data in TCP).
+#[doc(alias = "WSPSendDisconnect")]
+pub unsafe extern "system" fn wsp_send_disconnect(s: SOCKET, data: LPWSABUF, errno: LPINT) -> INT {
+    // SAFETY: errno contract.
+    unsafe {
+        boundary(errno, SOCKET_ERROR, || {
+            let socket = socket::lookup(s)?;
+            if !data.is_null() {
+                return Err(w::WSAENOPROTOOPT);
+            }
+            socket.shutdown(w::SD_SEND)?;
+            Ok(0)
+        })
+    }
+}
+
+/// WSPShutdown.
+#[doc(alias = "WSPShutdown")]
+pub unsafe extern "system" fn wsp_shutdown(s: SOCKET, how: INT, errno: LPINT) -> INT {
+    // SAFETY: errno contract.
+    unsafe {
+        boundary(errno, SOCKET_ERROR, || {
+            socket::lookup(s)?.shutdown(how)?;
+            Ok(0)
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Names and options
+// ---------------------------------------------------------------------------------------------
+
+/// WSPGetSockName: unbound `WSAEINVAL`; a short buffer `WSAEFAULT`.
+#[doc(alias = "WSPGetSockName")]
+pub unsafe extern "system" fn wsp_get_sock_name(
+    s: SOCKET,
+    name: *mut SOCKADDR,
+    namelen: LPINT,
+    errno: LPINT,
+) -> INT {
+    // SAFETY: errno contract.
+    unsafe {
+        boundary(errno, SOCKET_ERROR, || {
+            let socket = socket::lookup(s)?;
+            if name.is_null() || namelen.is_null() {
+                return Err(w::WSAEFAULT);
+            }
+            let local = socket.local_address()?;
+            write_address(&local, name, namelen)?;
+            Ok(0)
+        })
+    }
+}
+
+/// WSPGetPeerName: not connected `WSAENOTCONN`; a short buffer `WSAEFAULT`.
+#[doc(alias = "WSPGetPeerName")]
+pub unsafe extern "system" fn wsp_get_peer_name(
+    s: SOCKET,
+    name: *mut SOCKADDR,
+    namelen: LPINT,
+    errno: LPINT,
+) -> INT {
+    // SAFETY: errno contract.
+    unsafe {
+        boundary(errno, SOCKET_ERROR, || {
+            let socket = socket::lookup(s)?;
+            if name.is_null() || namelen.is_null() {
+                return Err(w::WSAEFAULT);
+            }
+            let peer = socket.peer_address()?;
+            write_address(&peer, name, namelen)?;
+            Ok(0)
+        })
+    }
+}
+
+/// WSPGetSockOpt (mapping in options.rs). NULL `optval`/`optlen` or a short `*optlen`:
+/// `WSAEFAULT`; `*optlen` becomes the value's size.
+#[doc(alias = "WSPGetSockOpt")]
+pub unsafe extern "system" fn wsp_get_sock_opt(
+    s: SOCKET,
+    level: INT,
+    name: INT,
+    optval: *mut CHAR,
+    optlen: LPINT,
+    errno: LPINT,
+) -> INT {
+    // SAFETY: errno contract.
+    unsafe {
+        boundary(errno, SOCKET_ERROR, || {
+            let socket = socket::lookup(s)?;
+            if optval.is_null() || optlen.is_null() || *optlen < 0 {
+                return Err(w::WSAEFAULT);
+            }
+            let value = options::get(&socket, level, name, *optlen as usize)?;
+            // SAFETY: optval is writable for *optlen ≥ value.len() bytes (options::get checked
+            // the length); optlen is writable.
+            std::ptr::copy_nonoverlapping(value.as_ptr(), optval.cast::<u8>(), value.len());
+            *optlen = value.len() as INT;
+            Ok(0)
+        })
+    }
+}
+
+/// WSPSetSockOpt (mapping in options.rs). NULL `optval` or a short `optlen`: `WSAEFAULT`.
+#[doc(alias = "WSPSetSockOpt")]
+pub unsafe extern "system" fn wsp_set_sock_opt(
+    s: SOCKET,
+    level: INT,
+    name: INT,
+    optval: *const CHAR,
+    optlen: INT,
+    errno: LPINT,
+) -> INT {
+    // SAFETY: errno contract.
+    unsafe {
+        boundary(errno, SOCKET_ERROR, || {
+            let socket = socket::lookup(s)?;
+            // SAFETY: optval is readable for optlen bytes (caller's contract).
+            let value = bytes(optval.cast(), optlen.into())?;
+            options::set(&socket, level, name, value)?;
+            Ok(0)
+        })
+    }
+}
+
+/// WSPIoctl (non-overlapped): `FIONBIO`, `FIONREAD`, `SIOCATMARK`, `SIO_KEEPALIVE_VALS`, and
+/// `SIO_BASE_HANDLE`/`SIO_BSP_HANDLE`/`_SELECT`/`_POLL`, which return the socket itself (this is
+/// the base provider). A short input or output buffer or a NULL `lpcbBytesReturned`:
+/// `WSAEFAULT`. `SIO_GET_EXTENSION_FUNCTION_POINTER` (AcceptEx, ConnectEx, ...) and overlapped
+/// requests: `WSAEOPNOTSUPP` until the extension/overlapped slices; other codes:
+/// `WSAEOPNOTSUPP`.
+#[doc(alias = "WSPIoctl")]
+pub unsafe extern "system" fn wsp_ioctl(
+    s: SOCKET,
+    code: DWORD,
+    input: LPVOID,
+    input_len: DWORD,
+    output: LPVOID,
+    output_len: DWORD,
+    returned: LPDWORD,
+    overlapped: LPWSAOVERLAPPED,
+    _routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+    _thread: LPWSATHREADID,
+    errno: LPINT,
+) -> INT {
+    // SAFETY: errno contract.
+    unsafe {
+        boundary(errno, SOCKET_ERROR, || {
+            let socket = socket::lookup(s)?;
+            if !overlapped.is_null() {
+                return Err(w::WSAEOPNOTSUPP); // Completed by the overlapped-I/O slice.
+            }
+            if returned.is_null() {
+                return Err(w::WSAEFAULT);
+            }
+            // SAFETY: input is readable for input_len bytes (caller's contract).
+            let read_input = |n: usize| -> WsaResult<&[u8]> {
+                if (input_len as usize) < n {
+                    return Err(w::WSAEFAULT);
+                }
+                bytes(input as *const u8, n as i64)
+            };
+            let write_output = |value: &[u8]| -> WsaResult<()> {
+                if output.is_null() || (output_len as usize) < value.len() {
+                    return Err(w::WSAEFAULT);
+                }
+                // SAFETY: output is writable for output_len ≥ value.len() bytes; returned is
+                // writable (both caller's contract).
+                std::ptr::copy_nonoverlapping(value.as_ptr(), output.cast::<u8>(), value.len());
+                *returned = value.len() as DWORD;
+                Ok(())
+            };
+            let u32_at =
+                |b: &[u8], i: usize| u32::from_ne_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
+            match code {
+                w::FIONBIO => {
+                    let v = read_input(4)?;
+                    socket.set_nonblocking(u32_at(v, 0) != 0);
+                    *returned = 0;
+                }
+                w::FIONREAD => {
+                    let n = socket.readable_bytes()?;
+                    write_output(&n.to_ne_bytes())?;
+                }
+                w::SIOCATMARK => {
+                    let at = socket.at_mark()?;
+                    write_output(&i32::from(at).to_ne_bytes())?;
+                }
+                w::SIO_KEEPALIVE_VALS => {
+                    let v = read_input(12)?;
+                    socket.keepalive_values(u32_at(v, 0) != 0, u32_at(v, 4), u32_at(v, 8))?;
+                    *returned = 0;
+                }
+                w::SIO_BASE_HANDLE
+                | w::SIO_BSP_HANDLE
+                | w::SIO_BSP_HANDLE_SELECT
+                | w::SIO_BSP_HANDLE_POLL => {
+                    write_output(&s.to_ne_bytes())?;
+                }
+                // Completed by the extension-function slice (AcceptEx, ConnectEx, ...).
+                w::SIO_GET_EXTENSION_FUNCTION_POINTER => return Err(w::WSAEOPNOTSUPP),
+                _ => return Err(w::WSAEOPNOTSUPP),
+            }
+            Ok(0)
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// select
+// ---------------------------------------------------------------------------------------------
+
+/// The handles of a Windows fd_set (a counted array; `fd_count` may exceed 64 when the
+/// application redefined FD_SETSIZE).
+///
+/// # Safety
+/// `set` is NULL or an fd_set holding `fd_count` handles.
+unsafe fn read_set(set: *const fd_set) -> Vec<SOCKET> {
+    if set.is_null() {
+        return Vec::new();
+    }
+    // SAFETY: readable fd_set with fd_count entries (caller's contract); the array is read
+    // through a raw pointer so that counts above FD_SETSIZE are honoured.
+    unsafe {
+        let count = (*set).fd_count as usize;
+        let array = std::ptr::addr_of!((*set).fd_array).cast::<SOCKET>();
+        std::slice::from_raw_parts(array, count).to_vec()
+    }
+}
+
+/// Rewrites a Windows fd_set to hold `ready` (a subset of what it held, so it fits).
+///
+/// # Safety
+/// `set` is NULL or a writable fd_set that held at least `ready.len()` handles.
+unsafe fn write_set(set: *mut fd_set, ready: &[SOCKET]) {
+    if set.is_null() {
+        return;
+    }
+    // SAFETY: writable fd_set with room for ready.len() ≤ its old fd_count entries.
+    unsafe {
+        let array = std::ptr::addr_of_mut!((*set).fd_array).cast::<SOCKET>();
+        std::ptr::copy_nonoverlapping(ready.as_ptr(), array, ready.len());
+        (*set).fd_count = ready.len() as u32;
+    }
+}
+
+/// WSPSelect: `nfds` is ignored; a NULL timeout blocks; all sets NULL or empty is `WSAEINVAL`;
+/// a negative timeout is `WSAEINVAL`. Returns the number of ready memberships and rewrites
+/// each set to its ready members.
+#[doc(alias = "WSPSelect")]
+pub unsafe extern "system" fn wsp_select(
+    _nfds: INT,
+    readfds: *mut fd_set,
+    writefds: *mut fd_set,
+    exceptfds: *mut fd_set,
+    timeout: *const TIMEVAL,
+    errno: LPINT,
+) -> INT {
+    // SAFETY: errno contract.
+    unsafe {
+        boundary(errno, SOCKET_ERROR, || {
+            let (r, wr, e) = (read_set(readfds), read_set(writefds), read_set(exceptfds));
+            let timeout = if timeout.is_null() {
+                None
+            } else {
+                let t = *timeout;
+                if t.tv_sec < 0 || t.tv_usec < 0 {
+                    return Err(w::WSAEINVAL);
+                }
+                Some(Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64))
+            };
+            let ready = socket::select(&r, &wr, &e, timeout)?;
+            write_set(readfds, &ready.read);
+            write_set(writefds, &ready.write);
+            write_set(exceptfds, &ready.except);
+            Ok(ready.count() as INT)
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Address strings
+// ---------------------------------------------------------------------------------------------
+
+/// WSPAddressToString: `a.b.c.d[:port]` or `[addr%scope]:port` (addr.rs). A short address
+/// `WSAEFAULT`, a family other than AF_INET/AF_INET6 `WSAEINVAL`. A buffer too small for the
+/// text and its NUL (or NULL) is `WSAEFAULT` with `*lpdwAddressStringLength` set to the size
+/// needed, in characters, as Windows does; on success it is the characters written including
+/// the NUL.
+#[doc(alias = "WSPAddressToString")]
+pub unsafe extern "system" fn wsp_address_to_string(
+    address: LPSOCKADDR,
+    address_len: DWORD,
+    _info: LPWSAPROTOCOL_INFOW,
+    out: LPWSTR,
+    out_len: LPDWORD,
+    errno: LPINT,
+) -> INT {
+    // SAFETY: errno contract.
+    unsafe {
+        boundary(errno, SOCKET_ERROR, || {
+            if out_len.is_null() {
+                return Err(w::WSAEFAULT);
+            }
+            // SAFETY: address is readable for address_len bytes (caller's contract).
+            let raw = bytes(address as *const u8, address_len.into())?;
+            let addr = addr::from_windows(raw).map_err(|e| {
+                if e == w::WSAEAFNOSUPPORT {
+                    w::WSAEINVAL
+                } else {
+                    e
+                }
+            })?;
+            let mut text: Vec<u16> = addr::to_text(&addr).encode_utf16().collect();
+            text.push(0);
+            if out.is_null() || (*out_len as usize) < text.len() {
+                *out_len = text.len() as DWORD;
+                return Err(w::WSAEFAULT);
+            }
+            // SAFETY: out is writable for *out_len ≥ text.len() characters.
+            std::ptr::copy_nonoverlapping(text.as_ptr(), out, text.len());
+            *out_len = text.len() as DWORD;
+            Ok(0)
+        })
+    }
+}
+
+/// WSPStringToAddress: parses the forms WSPAddressToString prints plus the `inet_addr`
+/// shorthand for IPv4 (addr.rs). Unparsable text or a family other than AF_INET/AF_INET6:
+/// `WSAEINVAL`. A buffer smaller than the family's sockaddr (or NULL) is `WSAEFAULT` with
+/// `*lpAddressLength` set to the size needed; on success it is the size written.
+#[doc(alias = "WSPStringToAddress")]
+pub unsafe extern "system" fn wsp_string_to_address(
+    text: LPWSTR,
+    family: INT,
+    _info: LPWSAPROTOCOL_INFOW,
+    out: LPSOCKADDR,
+    out_len: LPINT,
+    errno: LPINT,
+) -> INT {
+    // SAFETY: errno contract.
+    unsafe {
+        boundary(errno, SOCKET_ERROR, || {
+            if out_len.is_null() {
+                return Err(w::WSAEFAULT);
+            }
+            if text.is_null() {
+                return Err(w::WSAEINVAL);
+            }
+            let family = Family::from_windows(family).ok_or(w::WSAEINVAL)?;
+            // SAFETY: text is a NUL-terminated UTF-16 string (caller's contract); reading stops
+            // at the NUL or after 512 characters, far beyond any address.
+            let mut chars = Vec::new();
+            while chars.len() < 512 {
+                let c = *text.add(chars.len());
+                if c == 0 {
+                    break;
+                }
+                chars.push(c);
+            }
+            let text = String::from_utf16(&chars).map_err(|_| w::WSAEINVAL)?;
+            let addr = addr::from_text(&text, family)?;
+            let size = family.sockaddr_len();
+            if out.is_null() || *out_len < size as i32 {
+                *out_len = size as i32;
+                return Err(w::WSAEFAULT);
+            }
+            let bytes = addr::to_windows(&addr);
+            // SAFETY: out is writable for *out_len ≥ size bytes.
+            std::ptr::copy_nonoverlapping(bytes.as_ptr(), out.cast::<u8>(), size);
+            *out_len = size as i32;
+            Ok(0)
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Slots of later slices, and the permanently unsupported ones
+// ---------------------------------------------------------------------------------------------
+
+/// WSPAsyncSelect: `WSAEOPNOTSUPP` for now (after `WSAENOTSOCK` checks); completed by the
+/// network-event notification slice (WPUPostMessage of FD_* events).
+#[doc(alias = "WSPAsyncSelect")]
+pub unsafe extern "system" fn wsp_async_select(
+    s: SOCKET,
+    _hwnd: HWND,
+    _msg: UINT,
+    _events: LONG,
+    errno: LPINT,
+) -> INT {
+    // SAFETY: errno contract.
+    unsafe {
+        boundary(errno, SOCKET_ERROR, || {
+            socket::lookup(s).and(Err(w::WSAEOPNOTSUPP))
+        })
+    }
+}
+
+/// WSPEventSelect: `WSAEOPNOTSUPP` for now; completed by the network-event notification slice.
+#[doc(alias = "WSPEventSelect")]
+pub unsafe extern "system" fn wsp_event_select(
+    s: SOCKET,
+    _event: WSAEVENT,
+    _events: LONG,
+    errno: LPINT,
+) -> INT {
+    // SAFETY: errno contract.
+    unsafe {
+        boundary(errno, SOCKET_ERROR, || {
+            socket::lookup(s).and(Err(w::WSAEOPNOTSUPP))
+        })
+    }
+}
+
+/// WSPEnumNetworkEvents: `WSAEOPNOTSUPP` for now; completed by the network-event notification
+/// slice.
+#[doc(alias = "WSPEnumNetworkEvents")]
+pub unsafe extern "system" fn wsp_enum_network_events(
+    s: SOCKET,
+    _event: WSAEVENT,
+    _events: LPWSANETWORKEVENTS,
+    errno: LPINT,
+) -> INT {
+    // SAFETY: errno contract.
+    unsafe {
+        boundary(errno, SOCKET_ERROR, || {
+            socket::lookup(s).and(Err(w::WSAEOPNOTSUPP))
+        })
+    }
+}
+
+/// WSPGetOverlappedResult: FALSE with `WSAEOPNOTSUPP` for now; completed by the overlapped-I/O
+/// slice.
+#[doc(alias = "WSPGetOverlappedResult")]
+pub unsafe extern "system" fn wsp_get_overlapped_result(
+    s: SOCKET,
+    _overlapped: LPWSAOVERLAPPED,
+    _transferred: LPDWORD,
+    _wait: BOOL,
+    _flags: LPDWORD,
+    errno: LPINT,
+) -> BOOL {
+    // SAFETY: errno contract.
+    unsafe {
+        boundary(errno, FALSE, || {
+            socket::lookup(s).and(Err(w::WSAEOPNOTSUPP))
+        })
+    }
+}
+
+/// WSPDuplicateSocket: `WSAEOPNOTSUPP` for now; completed by the socket-sharing slice.
+#[doc(alias = "WSPDuplicateSocket")]
+pub unsafe extern "system" fn wsp_duplicate_socket(
+    s: SOCKET,
+    _process: DWORD,
+    _info: LPWSAPROTOCOL_INFOW,
+    errno: LPINT,
+) -> INT {
+    // SAFETY: errno contract.
+    unsafe {
+        boundary(errno, SOCKET_ERROR, || {
+            socket::lookup(s).and(Err(w::WSAEOPNOTSUPP))
+        })
+    }
+}
+
+/// WSPJoinLeaf: permanently INVALID_SOCKET with `WSAEOPNOTSUPP`: these entries offer no
+/// multipoint root/leaf sessions (IP multicast is joined with IP_ADD_MEMBERSHIP/
+/// IPV6_ADD_MEMBERSHIP).
+#[doc(alias = "WSPJoinLeaf")]
+pub unsafe extern "system" fn wsp_join_leaf(
+    s: SOCKET,
+    _name: *const SOCKADDR,
+    _namelen: INT,
+    _caller_data: LPWSABUF,
+    _callee_data: LPWSABUF,
+    _sqos: LPQOS,
+    _gqos: LPQOS,
+    _flags: DWORD,
+    errno: LPINT,
+) -> SOCKET {
+    // SAFETY: errno contract.
+    unsafe {
+        boundary(errno, INVALID_SOCKET, || {
+            socket::lookup(s).and(Err(w::WSAEOPNOTSUPP))
+        })
+    }
+}
+
+/// WSPGetQOSByName: permanently FALSE with `WSAEINVAL` ("the specified QOS template name is
+/// invalid"): the entries do not have XP1_QOS_SUPPORTED, so no template exists.
+#[doc(alias = "WSPGetQOSByName")]
+pub unsafe extern "system" fn wsp_get_qos_by_name(
+    s: SOCKET,
+    _name: LPWSABUF,
+    _qos: LPQOS,
+    errno: LPINT,
+) -> BOOL {
+    // SAFETY: errno contract.
+    unsafe { boundary(errno, FALSE, || socket::lookup(s).and(Err(w::WSAEINVAL))) }
+}
+
+/// WSPCancelBlockingCall: `WSAEOPNOTSUPP`, the Winsock 2.2 answer (blocking hooks and their
+/// cancellation are Winsock 1.1; WPUQueryBlockingCallback reports none). A blocking call is
+/// ended instead by closing its socket from another thread (it returns `WSAEINTR`).
+#[doc(alias = "WSPCancelBlockingCall")]
+pub unsafe extern "system" fn wsp_cancel_blocking_call(errno: LPINT) -> INT {
+    // SAFETY: errno contract.
+    unsafe { boundary(errno, SOCKET_ERROR, || Err(w::WSAEOPNOTSUPP)) }
+}
