@@ -51,6 +51,7 @@ const PROVIDERS: &[(&str, &str, &[&str])] = &[
     ),
     ("libmock_host.so", "mock_provider.c", &["-DHOST_ATTACH=0"]),
     ("libdispatch.so", "dispatch_provider.c", &[]),
+    ("libpass_through_lsp.so", "pass_through_lsp.c", &[]),
     (
         "libmock_host_refuses.so",
         "mock_provider.c",
