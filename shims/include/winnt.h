@@ -642,6 +642,18 @@ static inline LONGLONG InterlockedCompareExchange64(LONGLONG volatile *Destinati
                                 __ATOMIC_SEQ_CST);
     return Comparand;
 }
+static inline LONGLONG InterlockedAnd64(LONGLONG volatile *Destination, LONGLONG Value)
+{
+    return __atomic_fetch_and(Destination, Value, __ATOMIC_SEQ_CST);
+}
+static inline LONGLONG InterlockedOr64(LONGLONG volatile *Destination, LONGLONG Value)
+{
+    return __atomic_fetch_or(Destination, Value, __ATOMIC_SEQ_CST);
+}
+static inline LONGLONG InterlockedXor64(LONGLONG volatile *Destination, LONGLONG Value)
+{
+    return __atomic_fetch_xor(Destination, Value, __ATOMIC_SEQ_CST);
+}
 static inline PVOID InterlockedExchangePointer(PVOID volatile *Target, PVOID Value)
 {
     return __atomic_exchange_n(Target, Value, __ATOMIC_SEQ_CST);

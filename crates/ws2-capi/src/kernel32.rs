@@ -59,6 +59,16 @@ pub(crate) unsafe fn handle_array(
 
 /// Waits on handles and translates the outcome into the DWORD Windows returns.
 pub(crate) fn wait_for(handles: &[usize], wait_all: bool, ms: DWORD, alertable: bool) -> DWORD {
+    // Mutexes (sync.rs): a wait that acquired an abandoned mutex returns WAIT_ABANDONED_0 + i.
+    let _ = ws2_core::mutex::take_abandoned();
+    let code = wait_objects(handles, wait_all, ms, alertable);
+    if ws2_core::mutex::take_abandoned() && code < WAIT_OBJECT_0 + handles.len() as DWORD {
+        return code - WAIT_OBJECT_0 + ws2_abi::WAIT_ABANDONED_0;
+    }
+    code
+}
+
+fn wait_objects(handles: &[usize], wait_all: bool, ms: DWORD, alertable: bool) -> DWORD {
     let outcome = waitables(handles).and_then(|objects| {
         let signals: Vec<_> = objects.iter().map(Waitable::signal).collect();
         wait::wait(&Wait {

@@ -44,6 +44,8 @@ pub enum Kind {
     Socket = 4,
     Window = 5,
     Semaphore = 6,
+    /// A mutex (CreateMutex; see `mutex.rs`).
+    Mutex = 7,
 }
 
 impl Kind {
@@ -55,6 +57,7 @@ impl Kind {
             4 => Self::Socket,
             5 => Self::Window,
             6 => Self::Semaphore,
+            7 => Self::Mutex,
             _ => return None,
         })
     }

@@ -180,6 +180,7 @@ impl Runtime {
         let kind = match &object {
             Object::Signal(s) => match s.kind() {
                 crate::signal::SignalKind::Semaphore { .. } => Kind::Semaphore,
+                crate::signal::SignalKind::Mutex => Kind::Mutex,
                 _ => Kind::Event,
             },
             Object::Thread(_) => Kind::Thread,
@@ -202,7 +203,10 @@ impl Runtime {
     pub fn waitable(&self, handle: usize) -> Option<Waitable> {
         match self
             .handles
-            .get(handle, &[Kind::Event, Kind::Semaphore, Kind::Thread])?
+            .get(
+                handle,
+                &[Kind::Event, Kind::Semaphore, Kind::Mutex, Kind::Thread],
+            )?
             .1
         {
             Object::Signal(s) => Some(Waitable::Signal(s)),

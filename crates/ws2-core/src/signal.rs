@@ -14,7 +14,7 @@
 
 use crate::error::{Result, WinError};
 use std::os::fd::{AsRawFd, RawFd};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use ws2_os::Notifier;
 
 /// What kind of waitable object this is.
@@ -26,6 +26,8 @@ pub enum SignalKind {
     AutoReset,
     /// Signalled while the count is positive; a satisfied wait decrements it.
     Semaphore { maximum: u32 },
+    /// Count 1 while unowned; signalled for its owner too (see [`crate::mutex`]).
+    Mutex,
 }
 
 #[derive(Debug)]
@@ -33,6 +35,22 @@ pub struct Signal {
     kind: SignalKind,
     count: Mutex<u32>,
     notifier: Notifier,
+    /// Mutexes only: owner, recursion, abandonment ([`crate::mutex`]).
+    mutex: Option<crate::mutex::MutexPart>,
+}
+
+/// The locked state a wait checks: the count as the calling thread sees it. For a mutex the
+/// view is 1 while it is free *or owned by the caller* (a recursive acquire).
+pub(crate) struct SignalGuard<'a> {
+    count: MutexGuard<'a, u32>,
+    view: Option<u32>,
+}
+
+impl std::ops::Deref for SignalGuard<'_> {
+    type Target = u32;
+    fn deref(&self) -> &u32 {
+        self.view.as_ref().unwrap_or(&self.count)
+    }
 }
 
 impl Signal {
@@ -47,15 +65,62 @@ impl Signal {
             kind,
             count: Mutex::new(initial),
             notifier,
+            mutex: None,
         })
+    }
+
+    /// A mutex, free or owned by the calling thread (`CreateMutex`, see [`crate::mutex`]).
+    pub fn new_mutex(initially_owned: bool) -> Result<Arc<Self>> {
+        let notifier = Notifier::new().map_err(|_| WinError::NOT_ENOUGH_MEMORY)?;
+        if !initially_owned {
+            notifier.raise();
+        }
+        let signal = Arc::new_cyclic(|this| Self {
+            kind: SignalKind::Mutex,
+            count: Mutex::new(u32::from(!initially_owned)),
+            notifier,
+            mutex: Some(crate::mutex::MutexPart::new(this.clone())),
+        });
+        if initially_owned {
+            let mut guard = signal.lock();
+            signal.consume(&mut guard);
+        }
+        Ok(signal)
+    }
+
+    /// The mutex part, for [`crate::mutex`].
+    pub(crate) fn mutex_part(&self) -> Option<&crate::mutex::MutexPart> {
+        self.mutex.as_ref()
+    }
+
+    /// Locks the raw count (mutex release and abandonment in [`crate::mutex`]).
+    pub(crate) fn lock_raw(&self) -> MutexGuard<'_, u32> {
+        self.count.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Sets the raw count of a mutex under its lock; true when the notifier must be raised
+    /// after unlocking.
+    #[must_use]
+    pub(crate) fn store_raw(&self, count: &mut u32, value: u32) -> bool {
+        self.store(count, value)
+    }
+
+    /// Raises the notifier (after a [`store_raw`](Self::store_raw) that asked for it).
+    pub(crate) fn raise(&self) {
+        self.notifier.raise();
     }
 
     pub fn kind(&self) -> SignalKind {
         self.kind
     }
 
-    pub(crate) fn lock(&self) -> MutexGuard<'_, u32> {
-        self.count.lock().unwrap_or_else(|p| p.into_inner())
+    pub(crate) fn lock(&self) -> SignalGuard<'_> {
+        let count = self.lock_raw();
+        let view = self
+            .mutex
+            .as_ref()
+            .map(|part| u32::from(*count > 0 || part.owned_by_caller()));
+        SignalGuard { count, view }
     }
 
     /// Stores a new count under the lock; returns whether the notifier must be raised once the
@@ -72,7 +137,7 @@ impl Signal {
 
     /// `SetEvent`: signalled (idempotent).
     pub fn set(&self) {
-        let rose = self.store(&mut self.lock(), 1);
+        let rose = self.store(&mut self.lock_raw(), 1);
         if rose {
             self.notifier.raise();
         }
@@ -80,12 +145,12 @@ impl Signal {
 
     /// `ResetEvent`: not signalled (idempotent).
     pub fn reset(&self) {
-        let _ = self.store(&mut self.lock(), 0);
+        let _ = self.store(&mut self.lock_raw(), 0);
     }
 
     /// Clears a stale wake-up: the notifier was raised, but the object is not signalled.
     pub(crate) fn clear_if_unsignalled(&self) {
-        let count = self.lock();
+        let count = self.lock_raw();
         if *count == 0 {
             self.notifier.clear();
         }
@@ -97,7 +162,7 @@ impl Signal {
         let SignalKind::Semaphore { maximum } = self.kind else {
             return Err(WinError::INVALID_HANDLE);
         };
-        let mut count = self.lock();
+        let mut count = self.lock_raw();
         let previous = *count;
         match previous.checked_add(n) {
             Some(next) if n > 0 && next <= maximum => {
@@ -119,12 +184,19 @@ impl Signal {
     }
 
     /// Takes what a satisfied wait takes, given the locked count (which must be positive).
-    pub(crate) fn consume(&self, count: &mut u32) {
+    pub(crate) fn consume(&self, guard: &mut SignalGuard<'_>) {
+        let count = &mut *guard.count;
         // Consuming only lowers the count, so it never needs a raise.
         let _ = match self.kind {
             SignalKind::ManualReset => false,
             SignalKind::AutoReset => self.store(count, 0),
             SignalKind::Semaphore { .. } => self.store(count, *count - 1),
+            SignalKind::Mutex => {
+                if let Some(part) = &self.mutex {
+                    part.acquired(count);
+                }
+                self.store(count, 0)
+            }
         };
     }
 

@@ -67,6 +67,7 @@ pub fn close_handle(handle: usize) -> Result<()> {
     let kinds = [
         Kind::Event,
         Kind::Semaphore,
+        Kind::Mutex,
         Kind::Thread,
         Kind::Port,
         Kind::Socket,

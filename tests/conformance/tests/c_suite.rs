@@ -13,6 +13,11 @@ const PROGRAMS: &[&str] = &[
     "upcall_sockets",
     "upcall_threads",
     "waits",
+    "win32_memory",
+    "win32_strings",
+    "win32_sync",
+    "win32_system",
+    "win32_threads",
 ];
 
 #[test]
@@ -62,4 +67,29 @@ fn upcall_threads() {
 #[test]
 fn waits() {
     check("waits");
+}
+
+#[test]
+fn win32_memory() {
+    check("win32_memory");
+}
+
+#[test]
+fn win32_strings() {
+    check("win32_strings");
+}
+
+#[test]
+fn win32_sync() {
+    check("win32_sync");
+}
+
+#[test]
+fn win32_system() {
+    check("win32_system");
+}
+
+#[test]
+fn win32_threads() {
+    check("win32_threads");
 }
