@@ -10,7 +10,8 @@
 //!    --errors-for-leak-kinds=definite`): no memory errors, no definite leaks. Without valgrind
 //!    this step fails when `WS2EMU_REQUIRE_VALGRIND` is set (CI) and is skipped otherwise;
 //! 5. checks that the same source compiles as Windows code with the mingw-w64 cross compiler
-//!    (`-fsyntax-only`; required when `WS2EMU_REQUIRE_MINGW` is set).
+//!    (`-fsyntax-only`; required when `WS2EMU_REQUIRE_MINGW` is set);
+//! 6. builds it again with AddressSanitizer and runs it: no memory errors, no leaks.
 //!
 //! Each program's summary line is printed to stderr (visible with `--nocapture`).
 
@@ -159,9 +160,23 @@ fn describe(output: &Output) -> String {
 
 /// Compiles `name.c` natively against the shims and libws2_32; returns the executable.
 pub fn compile_native(name: &str) -> PathBuf {
+    compile(name, &[], name)
+}
+
+/// Compiles `name.c` with AddressSanitizer (the program; libws2_32 is Rust and is checked by
+/// the ASan runtime's interception of malloc/free and by valgrind).
+pub fn compile_asan(name: &str) -> PathBuf {
+    compile(
+        name,
+        &["-fsanitize=address", "-fno-omit-frame-pointer"],
+        &format!("{name}-asan"),
+    )
+}
+
+fn compile(name: &str, extra: &[&str], output: &str) -> PathBuf {
     let lib = library_dir();
     let root = repo_root();
-    let exe = output_dir().join(name);
+    let exe = output_dir().join(output);
     let mut rpath = std::ffi::OsString::from("-Wl,-rpath,");
     rpath.push(&lib);
     let mut libdir = std::ffi::OsString::from("-L");
@@ -176,6 +191,7 @@ pub fn compile_native(name: &str) -> PathBuf {
             "-g",
             "-pthread",
         ])
+        .args(extra)
         .arg("-I")
         .arg(root.join("shims/include"))
         .arg("-I")
@@ -255,6 +271,19 @@ pub fn run_native(name: &str, exe: &Path) {
     eprintln!("          ({:.2} s)", started.elapsed().as_secs_f64());
 }
 
+/// Runs the AddressSanitizer build: no memory errors, no leaks (LeakSanitizer).
+pub fn run_asan(name: &str, exe: &Path) {
+    let started = Instant::now();
+    let mut command = Command::new(exe);
+    command.env(
+        "ASAN_OPTIONS",
+        "detect_leaks=1:abort_on_error=0:exitcode=98",
+    );
+    let (output, timed_out) = run_with_timeout(&mut command, VALGRIND_TIMEOUT);
+    check_run(name, "AddressSanitizer", &output, timed_out);
+    eprintln!("          ({:.2} s)", started.elapsed().as_secs_f64());
+}
+
 /// Runs the compiled program under valgrind (or reports why it cannot).
 pub fn run_valgrind(name: &str, exe: &Path) {
     if !have_tool("valgrind") {
@@ -317,6 +346,7 @@ pub fn check(name: &str) {
     let exe = compile_native(name);
     run_native(name, &exe);
     run_valgrind(name, &exe);
+    run_asan(name, &compile_asan(name));
 }
 
 #[cfg(test)]
