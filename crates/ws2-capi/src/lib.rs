@@ -15,6 +15,7 @@
 //! `WSAGetLastError`, `WSASetLastError`) and `__WSAFDIsSet`. The rest of the Winsock and Win32
 //! surface arrives with the upcall runtime, the catalog and the client API.
 
+pub mod addresses;
 pub mod boundary;
 pub mod catalog;
 pub mod client;
@@ -22,6 +23,7 @@ pub mod kernel32;
 pub mod last_error;
 pub mod loader;
 pub mod memory;
+pub mod names;
 pub mod select;
 pub mod strings;
 pub mod sync;

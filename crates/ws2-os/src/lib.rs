@@ -9,6 +9,7 @@
 //! - [`is_open_descriptor`], [`open_descriptor_count`]: descriptor checks (IFS handles, leak tests);
 //! - [`SharedLibrary`]: dlopen of absolute paths, symbols of the library itself (the loader);
 //! - [`wsa_error_from_errno`]: the one errno → Winsock error table;
+//! - [`resolver`]: name resolution through the C library (hosts, services, protocols);
 //! - [`read_file`], [`replace_file_atomically`], [`FileLock`]: crash-safe files (the catalog).
 
 mod descriptor;
@@ -17,6 +18,7 @@ mod file;
 mod library;
 mod notifier;
 mod poll;
+pub mod resolver;
 mod thread;
 
 pub use descriptor::{is_open_descriptor, open_descriptor_count};
