@@ -18,13 +18,14 @@
 //! - [`provider`]: WSPStartup/WSPCleanup reference count and the upcall table.
 //! - errno → WSA: `ws2_os::wsa_error_from_errno` (crates/ws2-os/src/errno.rs).
 //!
-//! # Slots of later slices
-//! `WSPAsyncSelect`, `WSPEventSelect`, `WSPEnumNetworkEvents` (notification slice),
-//! `WSPGetOverlappedResult` and the overlapped paths of `WSPSend`/`WSPSendTo`/`WSPRecv`/
-//! `WSPRecvFrom`/`WSPIoctl` (overlapped slice), `WSPDuplicateSocket` (sharing slice) and
-//! `SIO_GET_EXTENSION_FUNCTION_POINTER` (extension-function slice: AcceptEx, ConnectEx, ...)
-//! fail with `WSAEOPNOTSUPP` for now. Permanently: `WSPJoinLeaf` → `WSAEOPNOTSUPP`,
-//! `WSPGetQOSByName` → `WSAEINVAL`, `WSPCancelBlockingCall` → `WSAEOPNOTSUPP`.
+//! - [`reactor`]: one epoll thread for every socket with a selection or pending request.
+//! - [`events`]: WSPAsyncSelect/WSPEventSelect/WSPEnumNetworkEvents (recording, re-enabling).
+//! - [`overlapped`]: overlapped requests, AcceptEx/ConnectEx; [`host`]: completion delivery
+//!   (WPUQueueApc for routines, the ws2emu host's `lpCompleteIo` otherwise) and the upcalls.
+//!
+//! # Unsupported
+//! `WSPJoinLeaf` → `WSAEOPNOTSUPP`, `WSPGetQOSByName` → `WSAEINVAL`, `WSPCancelBlockingCall` →
+//! `WSAEOPNOTSUPP`; TransmitFile/TransmitPackets are not offered (their GUIDs are `WSAEINVAL`).
 //!
 //! # Known divergences from Windows (each shown by a test in tests/base_divergences.rs)
 //! - Conditional accept: Linux completes the TCP handshake before the condition function runs,
@@ -42,10 +43,19 @@
 //!   sees the `WSAECONNRESET` Windows reports after a port-unreachable.
 //! - `SO_RCVBUF`/`SO_SNDBUF` are applied by Linux (which doubles them); get reports the value
 //!   set, else Linux's.
+//! - WSPDuplicateSocket works within the process only (another process id: `WSAEINVAL`;
+//!   tests/base_overlapped.rs `duplicated_sockets_share_the_connection`).
+//! - A completion routine on a socket associated with a completion port is not refused
+//!   (Windows: `WSAEINVAL`): the association lives in ws2_32, which the provider cannot ask.
+//! - Overlapped receives with `MSG_WAITALL` are `WSAEOPNOTSUPP`.
 
 pub mod addr;
+pub mod events;
+pub mod host;
 pub mod options;
+pub mod overlapped;
 pub mod provider;
+pub mod reactor;
 pub mod socket;
 pub mod spi;
 pub mod sys;

@@ -77,6 +77,12 @@ pub struct State {
     pub recv_buffer: Option<i32>,
     /// Connections a condition function deferred, oldest first.
     pub deferred: VecDeque<(Socket, SocketAddr)>,
+    /// The outcome of the last non-blocking connect once known (0 or its WSA error), for
+    /// FD_CONNECT; `None` while it runs or when none was started.
+    pub connect_outcome: Option<i32>,
+    /// A stream's fatal error once observed (WSAECONNRESET, ...): Linux reports it once, Windows
+    /// on every later receive, and FD_CLOSE carries it.
+    pub conn_error: i32,
 }
 
 /// One socket of this provider.
@@ -93,6 +99,11 @@ pub struct Socket {
     state: Mutex<State>,
     waiters: AtomicUsize,
     closed: AtomicBool,
+    /// The handle ws2_32 returned for it (set by [`insert`]).
+    handle: AtomicUsize,
+    /// Network-event selection and pending overlapped requests (events.rs, overlapped.rs).
+    /// Lock order: `io` before `state`.
+    pub io: Mutex<crate::events::Io>,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -106,8 +117,11 @@ fn table() -> MutexGuard<'static, BTreeMap<usize, Arc<Socket>>> {
 }
 
 /// Records `socket` under the handle ws2_32 returned for it.
-pub fn insert(handle: usize, socket: Socket) {
-    table().insert(handle, Arc::new(socket));
+pub fn insert(handle: usize, socket: Socket) -> Arc<Socket> {
+    socket.handle.store(handle, Ordering::Relaxed);
+    let socket = Arc::new(socket);
+    table().insert(handle, socket.clone());
+    socket
 }
 
 /// The socket behind `handle`; `WSAENOTSOCK` when it is not one of ours.
@@ -118,6 +132,34 @@ pub fn lookup(handle: usize) -> WsaResult<Arc<Socket>> {
 /// Forgets `handle` (closesocket); `WSAENOTSOCK` when it is not one of ours.
 pub fn remove(handle: usize) -> WsaResult<Arc<Socket>> {
     table().remove(&handle).ok_or(w::WSAENOTSOCK)
+}
+
+/// Duplicates made by WSPDuplicateSocket, waiting for their WSPSocket, by token.
+static DUPLICATES: Mutex<BTreeMap<u32, (OwnedFd, Duplicate)>> = Mutex::new(BTreeMap::new());
+static NEXT_TOKEN: AtomicU32 = AtomicU32::new(1);
+
+fn duplicates() -> MutexGuard<'static, BTreeMap<u32, (OwnedFd, Duplicate)>> {
+    DUPLICATES.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Keeps a duplicate for one later WSPSocket; returns its token (never 0).
+pub fn stash_duplicate(fd: OwnedFd, parts: Duplicate) -> u32 {
+    let mut token = NEXT_TOKEN.fetch_add(1, Ordering::Relaxed);
+    if token == 0 {
+        token = NEXT_TOKEN.fetch_add(1, Ordering::Relaxed);
+    }
+    duplicates().insert(token, (fd, parts));
+    token
+}
+
+/// The duplicate for `token`, once.
+pub fn take_duplicate(token: u32) -> Option<(OwnedFd, Duplicate)> {
+    duplicates().remove(&token)
+}
+
+/// Closes the duplicates nobody used (the last WSPCleanup).
+pub fn clear_duplicates() {
+    duplicates().clear();
 }
 
 /// Forgets every socket (the last WSPCleanup), returning them for closing.
@@ -190,7 +232,76 @@ impl Socket {
             state: Mutex::new(State::default()),
             waiters: AtomicUsize::new(0),
             closed: AtomicBool::new(false),
+            handle: AtomicUsize::new(0),
+            io: Mutex::new(crate::events::Io::default()),
         }
+    }
+
+    /// A socket for a descriptor that [`Socket::duplicate_parts`] produced (WSPSocket with a
+    /// WSPDuplicateSocket protocol info): same connection, copied state flags.
+    pub fn from_duplicate(fd: OwnedFd, parts: &Duplicate) -> Self {
+        let socket = Self::new(fd, parts.family, parts.kind, parts.info);
+        {
+            let mut s = socket.state();
+            s.bound = parts.bound;
+            s.listening = parts.listening;
+            s.connected = parts.connected;
+        }
+        socket
+    }
+
+    /// What [`Socket::from_duplicate`] needs, with a new descriptor for the same socket.
+    pub fn duplicate_parts(&self) -> WsaResult<(OwnedFd, Duplicate)> {
+        let fd = sys::dup(&self.fd).map_err(wsa)?;
+        let s = self.state();
+        Ok((
+            fd,
+            Duplicate {
+                family: self.family,
+                kind: self.kind,
+                info: self.info,
+                bound: s.bound,
+                listening: s.listening,
+                connected: s.connected,
+            },
+        ))
+    }
+
+    /// The handle ws2_32 gave this socket.
+    pub fn handle(&self) -> usize {
+        self.handle.load(Ordering::Relaxed)
+    }
+
+    pub fn io(&self) -> MutexGuard<'_, crate::events::Io> {
+        self.io.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// AcceptEx: makes this (unbound, unconnected) socket the accepted connection `accepted`,
+    /// keeping its descriptor number, hence the application's handle (dup3 onto it).
+    pub fn adopt(&self, accepted: Socket) -> WsaResult<()> {
+        sys::dup_onto(&accepted.fd, &self.fd).map_err(wsa)?;
+        let mut s = self.state();
+        *s = State::default();
+        s.bound = true;
+        s.connected = true;
+        Ok(())
+    }
+
+    /// DisconnectEx with TF_REUSE_SOCKET: a fresh, unbound socket of the same kind under the same
+    /// descriptor number (the old connection is closed, gracefully after the shutdown).
+    pub fn renew(&self) -> WsaResult<()> {
+        let linux_kind = match self.kind {
+            Kind::Stream => libc::SOCK_STREAM,
+            Kind::Datagram => libc::SOCK_DGRAM,
+        };
+        let fresh =
+            sys::socket(self.family.linux(), linux_kind, self.info.iProtocol).map_err(wsa)?;
+        if self.family == Family::V6 {
+            sys::setsockopt_int(&fresh, libc::IPPROTO_IPV6, libc::IPV6_V6ONLY, 1).map_err(wsa)?;
+        }
+        sys::dup_onto(&fresh, &self.fd).map_err(wsa)?;
+        *self.state() = State::default();
+        Ok(())
     }
 
     /// The Linux descriptor (what the handle was proposed as).
@@ -319,6 +430,11 @@ impl Socket {
     /// pending: `WSAEWOULDBLOCK`. The new socket inherits the listener's blocking mode and
     /// timeouts, as Windows' accepted sockets inherit the listener's properties.
     pub fn accept(&self) -> WsaResult<(Socket, SocketAddr)> {
+        self.accept_mode(self.is_nonblocking())
+    }
+
+    /// [`Socket::accept`] with the blocking mode given (overlapped AcceptEx never blocks).
+    pub fn accept_mode(&self, nonblocking: bool) -> WsaResult<(Socket, SocketAddr)> {
         if self.kind == Kind::Datagram {
             return Err(w::WSAEOPNOTSUPP);
         }
@@ -351,7 +467,7 @@ impl Socket {
                 }
                 // A connection that was reset before we took it: Windows never shows it.
                 Err(libc::ECONNABORTED | libc::EPROTO) => continue,
-                Err(libc::EAGAIN) if self.is_nonblocking() => return Err(w::WSAEWOULDBLOCK),
+                Err(libc::EAGAIN) if nonblocking => return Err(w::WSAEWOULDBLOCK),
                 Err(libc::EAGAIN) => {
                     self.wait(sys::POLLIN, 0)?;
                 }
@@ -382,6 +498,11 @@ impl Socket {
     /// in progress and `WSAEISCONN` once connected. Listening: `WSAEINVAL`; any address or port
     /// 0 (TCP): `WSAEADDRNOTAVAIL`; another family: `WSAEAFNOSUPPORT`.
     pub fn connect(&self, to: &SocketAddr) -> WsaResult<()> {
+        self.connect_mode(to, self.is_nonblocking())
+    }
+
+    /// [`Socket::connect`] with the blocking mode given (ConnectEx never blocks).
+    pub fn connect_mode(&self, to: &SocketAddr, nonblocking: bool) -> WsaResult<()> {
         self.check_family(to, w::WSAEAFNOSUPPORT)?;
         if self.kind == Kind::Datagram {
             return self.connect_datagram(to);
@@ -408,14 +529,16 @@ impl Socket {
                 Ok(()) => {
                     state.bound = true;
                     state.connected = true;
+                    state.connect_outcome = Some(0);
                     return Ok(());
                 }
                 Err(libc::EINPROGRESS) => {
                     state.bound = true;
                     state.connecting = true;
+                    state.connect_outcome = None;
                     state.connect_failed = false;
                     state.connect_error = 0;
-                    if self.is_nonblocking() {
+                    if nonblocking {
                         return Err(w::WSAEWOULDBLOCK);
                     }
                 }
@@ -475,10 +598,12 @@ impl Socket {
         state.connecting = false;
         if error == 0 {
             state.connected = true;
+            state.connect_outcome = Some(0);
             Some(true)
         } else {
             state.connect_failed = true;
             state.connect_error = wsa(error);
+            state.connect_outcome = Some(wsa(error));
             Some(false)
         }
     }
@@ -498,6 +623,19 @@ impl Socket {
         flags: i32,
         to: Option<&SocketAddr>,
         sendto: bool,
+    ) -> WsaResult<usize> {
+        self.send_mode(bufs, flags, to, sendto, self.is_nonblocking())
+    }
+
+    /// [`Socket::send`] with the blocking mode given (overlapped sends never block: a stream
+    /// send returns what fit, `WSAEWOULDBLOCK` when nothing did).
+    pub fn send_mode(
+        &self,
+        bufs: &[IoSlice<'_>],
+        flags: i32,
+        to: Option<&SocketAddr>,
+        sendto: bool,
+        nonblocking: bool,
     ) -> WsaResult<usize> {
         let mut linux_flags = 0;
         if flags & !(w::MSG_OOB | w::MSG_DONTROUTE) != 0 {
@@ -542,9 +680,7 @@ impl Socket {
                             self.state().bound = true;
                             return Ok(n);
                         }
-                        Err(libc::EAGAIN) if self.is_nonblocking() => {
-                            return Err(w::WSAEWOULDBLOCK)
-                        }
+                        Err(libc::EAGAIN) if nonblocking => return Err(w::WSAEWOULDBLOCK),
                         Err(libc::EAGAIN) => {
                             self.wait(sys::POLLOUT, self.timeouts().1)?;
                         }
@@ -567,7 +703,7 @@ impl Socket {
                             sent += n;
                             IoSlice::advance_slices(&mut rest, n);
                         }
-                        Err(libc::EAGAIN) if self.is_nonblocking() => {
+                        Err(libc::EAGAIN) if nonblocking => {
                             return if sent > 0 {
                                 Ok(sent)
                             } else {
@@ -596,6 +732,9 @@ impl Socket {
             if self.kind == Kind::Stream && !state.connected {
                 return w::WSAENOTCONN;
             }
+            if state.conn_error != 0 {
+                return state.conn_error;
+            }
         }
         wsa(errno)
     }
@@ -606,6 +745,16 @@ impl Socket {
     /// `MSG_PUSH_IMMEDIATE` (ignored); `MSG_PARTIAL` and anything else are `WSAEOPNOTSUPP` (these
     /// UDP entries lack XP1_PARTIAL_MESSAGE).
     pub fn recv(&self, bufs: &mut [IoSliceMut<'_>], flags: i32) -> WsaResult<Received> {
+        self.recv_mode(bufs, flags, self.is_nonblocking())
+    }
+
+    /// [`Socket::recv`] with the blocking mode given (overlapped receives never block).
+    pub fn recv_mode(
+        &self,
+        bufs: &mut [IoSliceMut<'_>],
+        flags: i32,
+        nonblocking: bool,
+    ) -> WsaResult<Received> {
         let allowed = w::MSG_PEEK | w::MSG_OOB | w::MSG_WAITALL | w::MSG_PUSH_IMMEDIATE;
         if flags & !allowed != 0 {
             return Err(w::WSAEOPNOTSUPP);
@@ -615,7 +764,7 @@ impl Socket {
         if self.kind == Kind::Datagram && (oob || waitall) {
             return Err(w::WSAEOPNOTSUPP);
         }
-        if waitall && (self.is_nonblocking() || oob || flags & w::MSG_PEEK != 0) {
+        if waitall && (nonblocking || oob || flags & w::MSG_PEEK != 0) {
             return Err(w::WSAEOPNOTSUPP);
         }
         let mut linux_flags = 0;
@@ -639,6 +788,18 @@ impl Socket {
         let mut got = 0;
         loop {
             match sys::recv(&self.fd, rest, linux_flags) {
+                Ok(r) if r.bytes == 0 && total > 0 && self.kind == Kind::Stream => {
+                    // End of stream, or a reset whose error the reactor already took.
+                    let error = self.state().conn_error;
+                    if error != 0 && got == 0 {
+                        return Err(error);
+                    }
+                    return Ok(Received {
+                        bytes: got,
+                        truncated: false,
+                        from: None,
+                    });
+                }
                 Ok(r) => {
                     got += r.bytes;
                     if waitall && r.bytes > 0 && got < total {
@@ -655,7 +816,7 @@ impl Socket {
                 // Nothing to read yet. For MSG_OOB, Linux says EINVAL when no urgent data is
                 // signalled at all; Windows waits (or would block) as for normal data.
                 Err(e) if e == libc::EAGAIN || (oob && e == libc::EINVAL) => {
-                    if self.is_nonblocking() {
+                    if nonblocking {
                         return Err(w::WSAEWOULDBLOCK);
                     }
                     let events = if oob { sys::POLLPRI } else { sys::POLLIN };
@@ -664,7 +825,13 @@ impl Socket {
                 Err(libc::ECONNREFUSED) if self.kind == Kind::Datagram => {
                     return Err(w::WSAECONNRESET)
                 }
-                Err(e) => return Err(wsa(e)),
+                Err(e) => {
+                    let error = wsa(e);
+                    if self.kind == Kind::Stream && Self::is_connection_error(error) {
+                        self.state().conn_error = error;
+                    }
+                    return Err(error);
+                }
             }
         }
     }
@@ -805,6 +972,27 @@ impl Socket {
         )
         .map_err(wsa)
     }
+}
+
+impl Socket {
+    /// The errors that end a connection (kept in `conn_error`, reported by FD_CLOSE).
+    pub fn is_connection_error(error: i32) -> bool {
+        matches!(
+            error,
+            w::WSAECONNRESET | w::WSAECONNABORTED | w::WSAETIMEDOUT | w::WSAENETRESET
+        )
+    }
+}
+
+/// The parts of a socket that a duplicate shares (WSPDuplicateSocket).
+#[derive(Debug)]
+pub struct Duplicate {
+    pub family: Family,
+    pub kind: Kind,
+    pub info: WSAPROTOCOL_INFOW,
+    pub bound: bool,
+    pub listening: bool,
+    pub connected: bool,
 }
 
 /// What a receive produced.

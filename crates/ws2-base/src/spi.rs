@@ -17,19 +17,25 @@
 #![allow(clippy::missing_safety_doc)]
 
 use crate::addr::{self, Family};
+use crate::events::{self, Target};
+use crate::host::{self, Notify};
 use crate::options;
+use crate::overlapped::{self, Op, Work};
 use crate::provider;
+use crate::reactor;
 use crate::socket::{self, Socket, WsaResult};
 use std::io::{IoSlice, IoSliceMut};
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
 use std::time::Duration;
 use ws2_abi as w;
 use ws2_abi::{
-    fd_set, BOOL, CHAR, DWORD, DWORD_PTR, FALSE, GROUP, HWND, INT, LONG, LPCONDITIONPROC, LPDWORD,
-    LPINT, LPQOS, LPSOCKADDR, LPVOID, LPWSABUF, LPWSANETWORKEVENTS, LPWSAOVERLAPPED,
+    fd_set, BOOL, CHAR, DWORD, DWORD_PTR, FALSE, GROUP, GUID, HWND, INT, LONG, LPCONDITIONPROC,
+    LPDWORD, LPFN_ACCEPTEX, LPFN_CONNECTEX, LPFN_DISCONNECTEX, LPFN_GETACCEPTEXSOCKADDRS, LPINT,
+    LPQOS, LPSOCKADDR, LPVOID, LPWSABUF, LPWSANETWORKEVENTS, LPWSAOVERLAPPED,
     LPWSAOVERLAPPED_COMPLETION_ROUTINE, LPWSAPROTOCOL_INFOW, LPWSATHREADID, LPWSPDATA,
-    LPWSPPROC_TABLE, LPWSTR, SOCKADDR, SOCKET, SOCKET_ERROR, TIMEVAL, UINT, WORD, WSABUF, WSAEVENT,
-    WSPPROC_TABLE, WSPUPCALLTABLE,
+    LPWSPPROC_TABLE, LPWSTR, SOCKADDR, SOCKET, SOCKET_ERROR, TIMEVAL, UINT, WORD,
+    WS2EMU_HOST_TABLE, WSABUF, WSAEVENT, WSPPROC_TABLE, WSPUPCALLTABLE,
 };
 
 const INVALID_SOCKET: SOCKET = w::INVALID_SOCKET;
@@ -162,6 +168,15 @@ unsafe fn write_address(
 /// Registers a new socket with ws2_32 (WPUModifyIFSHandle with the catalog entry's id) and
 /// records it under the returned handle. On failure the descriptor is closed.
 fn register(upcalls: &WSPUPCALLTABLE, catalog_id: DWORD, socket: Socket) -> WsaResult<SOCKET> {
+    register_arc(upcalls, catalog_id, socket).map(|(handle, _)| handle)
+}
+
+/// [`register`], also returning the recorded socket.
+fn register_arc(
+    upcalls: &WSPUPCALLTABLE,
+    catalog_id: DWORD,
+    socket: Socket,
+) -> WsaResult<(SOCKET, Arc<Socket>)> {
     let modify = upcalls.lpWPUModifyIFSHandle.ok_or(w::WSASYSCALLFAILURE)?;
     let mut error = 0;
     // SAFETY: ws2_32's upcall, called with a live descriptor and a valid lpErrno; no lock of
@@ -174,8 +189,8 @@ fn register(upcalls: &WSPUPCALLTABLE, catalog_id: DWORD, socket: Socket) -> WsaR
             w::WSASYSCALLFAILURE
         });
     }
-    socket::insert(handle, socket);
-    Ok(handle)
+    let socket = socket::insert(handle, socket);
+    Ok((handle, socket))
 }
 
 fn upcalls() -> WsaResult<WSPUPCALLTABLE> {
@@ -291,6 +306,13 @@ pub unsafe extern "system" fn wsp_socket(
             // SAFETY: non-NULL and readable (caller's contract).
             let info = *info;
             let upcalls = upcalls()?;
+            if info.dwProviderReserved != 0 {
+                // A WSPDuplicateSocket protocol info: the same socket under a new handle.
+                if let Some((fd, parts)) = socket::take_duplicate(info.dwProviderReserved) {
+                    let socket = Socket::from_duplicate(fd, &parts);
+                    return register(&upcalls, info.dwCatalogEntryId, socket);
+                }
+            }
             let socket = socket::open(af, kind, protocol, &info)?;
             register(&upcalls, info.dwCatalogEntryId, socket)
         })
@@ -307,7 +329,9 @@ pub unsafe extern "system" fn wsp_close_socket(s: SOCKET, errno: LPINT) -> INT {
     unsafe {
         boundary(errno, SOCKET_ERROR, || {
             socket::lookup(s)?.check_close()?;
-            socket::remove(s)?.mark_closed();
+            let socket = socket::remove(s)?;
+            overlapped::abort_all(&socket);
+            socket.mark_closed();
             Ok(0)
         })
     }
@@ -322,8 +346,11 @@ pub unsafe extern "system" fn wsp_cleanup(errno: LPINT) -> INT {
         boundary(errno, SOCKET_ERROR, || {
             if provider::stop()? {
                 for socket in socket::remove_all() {
+                    overlapped::abort_all(&socket);
                     socket.mark_closed();
                 }
+                socket::clear_duplicates();
+                reactor::stop();
             }
             Ok(0)
         })
@@ -389,7 +416,10 @@ pub unsafe extern "system" fn wsp_accept(
                 return Err(w::WSAEFAULT);
             }
             let upcalls = upcalls()?;
-            let (accepted, peer) = listener.accept()?;
+            let result = listener.accept();
+            // accept re-enables FD_ACCEPT, even when it fails (spec §7.1).
+            events::reenable(&listener, w::FD_ACCEPT);
+            let (accepted, peer) = result?;
             if let Some(condition) = condition {
                 let local = accepted.local_address()?;
                 let mut caller = addr::to_windows(&peer);
@@ -425,6 +455,8 @@ pub unsafe extern "system" fn wsp_accept(
                     }
                     w::CF_DEFER => {
                         listener.defer((accepted, peer));
+                        // The deferred connection keeps FD_ACCEPT due.
+                        events::reenable(&listener, w::FD_ACCEPT);
                         return Err(w::WSATRY_AGAIN);
                     }
                     _ => {
@@ -433,7 +465,9 @@ pub unsafe extern "system" fn wsp_accept(
                     }
                 }
             }
-            let handle = register(&upcalls, listener.info.dwCatalogEntryId, accepted)?;
+            let (handle, accepted) =
+                register_arc(&upcalls, listener.info.dwCatalogEntryId, accepted)?;
+            events::inherit(&listener, &accepted)?;
             if !addr.is_null() {
                 // Checked above: addrlen holds at least the family's size.
                 write_address(&peer, addr, addrlen)?;
@@ -463,7 +497,20 @@ pub unsafe extern "system" fn wsp_connect(
             // SAFETY: name is readable for namelen bytes (caller's contract).
             let raw = bytes(name.cast(), namelen.into())?;
             let to = addr::from_windows(raw)?;
-            socket.connect(&to)?;
+            let stream = socket.kind == socket::Kind::Stream;
+            let already = stream && {
+                let st = socket.state();
+                st.connected || st.connecting
+            };
+            if stream && !already {
+                events::connect_starting(&socket);
+            }
+            let result = socket.connect(&to);
+            if stream && !already {
+                let started = matches!(result, Ok(()) | Err(w::WSAEWOULDBLOCK));
+                events::connect_returned(&socket, started);
+            }
+            result?;
             if !callee_data.is_null() {
                 (*callee_data).len = 0;
             }
@@ -476,8 +523,9 @@ pub unsafe extern "system" fn wsp_connect(
 // Data transfer
 // ---------------------------------------------------------------------------------------------
 
-/// WSPSend (non-overlapped). Overlapped requests (`lpOverlapped` non-NULL): `WSAEOPNOTSUPP`
-/// until the overlapped slice completes them.
+/// WSPSend. Non-overlapped: blocking or non-blocking per the socket's mode; a send that fails
+/// with `WSAEWOULDBLOCK` makes FD_WRITE due. Overlapped (`lpOverlapped` non-NULL): see
+/// [`start_request`]; `lpNumberOfBytesSent` may then be NULL.
 #[doc(alias = "WSPSend")]
 pub unsafe extern "system" fn wsp_send(
     s: SOCKET,
@@ -486,8 +534,8 @@ pub unsafe extern "system" fn wsp_send(
     sent: LPDWORD,
     flags: DWORD,
     overlapped: LPWSAOVERLAPPED,
-    _routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
-    _thread: LPWSATHREADID,
+    routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+    thread: LPWSATHREADID,
     errno: LPINT,
 ) -> INT {
     // SAFETY: errno contract.
@@ -495,21 +543,33 @@ pub unsafe extern "system" fn wsp_send(
         boundary(errno, SOCKET_ERROR, || {
             let socket = socket::lookup(s)?;
             if !overlapped.is_null() {
-                return Err(w::WSAEOPNOTSUPP); // Completed by the overlapped-I/O slice.
+                let work = Work::Send {
+                    bufs: copy_bufs(bufs, count)?,
+                    flags: flags as i32,
+                    to: None,
+                    sendto: false,
+                    done: 0,
+                };
+                let done = start_request(&socket, s, overlapped, routine, thread, work, true)?;
+                if !sent.is_null() {
+                    *sent = done.0;
+                }
+                return Ok(0);
             }
             if sent.is_null() {
                 return Err(w::WSAEFAULT);
             }
             let slices = gather(bufs, count)?;
-            let n = socket.send(&slices, flags as i32, None, false)?;
+            let n = sent_or_blocked(&socket, socket.send(&slices, flags as i32, None, false))?;
             *sent = n as DWORD;
             Ok(0)
         })
     }
 }
 
-/// WSPSendTo (non-overlapped). `lpTo` is used by unconnected datagram sockets only; a short
-/// address is `WSAEFAULT`, another family `WSAEAFNOSUPPORT`, none at all `WSAEDESTADDRREQ`.
+/// WSPSendTo. `lpTo` is used by unconnected datagram sockets only; a short address is
+/// `WSAEFAULT`, another family `WSAEAFNOSUPPORT`, none at all `WSAEDESTADDRREQ`. Overlapped as
+/// WSPSend.
 #[doc(alias = "WSPSendTo")]
 pub unsafe extern "system" fn wsp_send_to(
     s: SOCKET,
@@ -520,38 +580,138 @@ pub unsafe extern "system" fn wsp_send_to(
     to: *const SOCKADDR,
     tolen: INT,
     overlapped: LPWSAOVERLAPPED,
-    _routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
-    _thread: LPWSATHREADID,
+    routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+    thread: LPWSATHREADID,
     errno: LPINT,
 ) -> INT {
     // SAFETY: errno contract.
     unsafe {
         boundary(errno, SOCKET_ERROR, || {
             let socket = socket::lookup(s)?;
-            if !overlapped.is_null() {
-                return Err(w::WSAEOPNOTSUPP); // Completed by the overlapped-I/O slice.
-            }
-            if sent.is_null() {
-                return Err(w::WSAEFAULT);
-            }
             let dest = if to.is_null() || socket.kind == socket::Kind::Stream {
                 None
             } else {
                 // SAFETY: `to` is readable for tolen bytes (caller's contract).
                 Some(addr::from_windows(bytes(to.cast(), tolen.into())?)?)
             };
+            if !overlapped.is_null() {
+                let work = Work::Send {
+                    bufs: copy_bufs(bufs, count)?,
+                    flags: flags as i32,
+                    to: dest,
+                    sendto: true,
+                    done: 0,
+                };
+                let done = start_request(&socket, s, overlapped, routine, thread, work, true)?;
+                if !sent.is_null() {
+                    *sent = done.0;
+                }
+                return Ok(0);
+            }
+            if sent.is_null() {
+                return Err(w::WSAEFAULT);
+            }
             let slices = gather(bufs, count)?;
-            let n = socket.send(&slices, flags as i32, dest.as_ref(), true)?;
+            let result = socket.send(&slices, flags as i32, dest.as_ref(), true);
+            let n = sent_or_blocked(&socket, result)?;
             *sent = n as DWORD;
             Ok(0)
         })
     }
 }
 
-/// WSPRecv (non-overlapped). A datagram longer than the buffers: the buffers hold its start,
+/// A send's result; `WSAEWOULDBLOCK` makes FD_WRITE due (spec §7.1).
+fn sent_or_blocked(socket: &Socket, result: WsaResult<usize>) -> WsaResult<usize> {
+    if result == Err(w::WSAEWOULDBLOCK) {
+        events::send_blocked(socket);
+    }
+    result
+}
+
+/// The WSABUF array as (address, length) pairs, kept by an overlapped request (the array itself
+/// is transient; the buffers stay valid until completion by contract).
+///
+/// # Safety
+/// `bufs` is NULL or an array of `count` WSABUFs.
+unsafe fn copy_bufs(bufs: LPWSABUF, count: DWORD) -> WsaResult<Vec<(usize, usize)>> {
+    if count == 0 {
+        return Ok(Vec::new());
+    }
+    if bufs.is_null() {
+        return Err(w::WSAEFAULT);
+    }
+    // SAFETY: `count` WSABUFs at `bufs` (caller's contract).
+    let bufs = unsafe { std::slice::from_raw_parts(bufs, count as usize) };
+    bufs.iter()
+        .map(|b| {
+            if b.len != 0 && b.buf.is_null() {
+                Err(w::WSAEFAULT)
+            } else {
+                Ok((b.buf as usize, b.len as usize))
+            }
+        })
+        .collect()
+}
+
+/// Starts an overlapped request (spec §6.1, §6.2). A completion routine (with `lpOverlapped`)
+/// selects completion by APC to the thread `lpThreadId` names (copied; NULL is `WSAEFAULT`);
+/// otherwise the event and/or completion port are notified. `Internal` becomes 0x103 and the
+/// event is reset. Returns the byte count and flags when the request completed at once (it is
+/// still announced), `WSA_IO_PENDING` when it will complete later, or the error that stopped it
+/// (nothing is announced then).
+///
+/// # Safety
+/// `overlapped` is a valid WSAOVERLAPPED; `thread` is NULL or readable.
+unsafe fn start_request(
+    socket: &Arc<Socket>,
+    handle: SOCKET,
+    overlapped: LPWSAOVERLAPPED,
+    routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+    thread: LPWSATHREADID,
+    work: Work,
+    write: bool,
+) -> WsaResult<(u32, u32)> {
+    // SAFETY: forwarded contract.
+    let notify = unsafe { notify_of(overlapped, routine, thread)? };
+    let op = Op {
+        handle,
+        overlapped: overlapped as usize,
+        notify,
+        work,
+    };
+    overlapped::submit(socket, op, write)?.ok_or(w::WSA_IO_PENDING)
+}
+
+/// The completion choice of an overlapped call, after [`host::begin`].
+///
+/// # Safety
+/// As [`start_request`].
+unsafe fn notify_of(
+    overlapped: LPWSAOVERLAPPED,
+    routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+    thread: LPWSATHREADID,
+) -> WsaResult<Notify> {
+    let thread = if routine.is_some() {
+        if thread.is_null() {
+            return Err(w::WSAEFAULT);
+        }
+        // SAFETY: readable for the call (contract); copied because it is transient.
+        let t = unsafe { *thread };
+        (t.ThreadHandle as usize, t.Reserved)
+    } else {
+        (0, 0)
+    };
+    // SAFETY: valid overlapped (contract).
+    unsafe { host::begin(overlapped, routine.is_some())? };
+    Ok(Notify { routine, thread })
+}
+
+/// WSPRecv. A datagram longer than the buffers: the buffers hold its start,
 /// `*lpNumberOfBytesRecvd` its length (written although the call fails, as Windows does), the
 /// rest is lost, and the call fails with `WSAEMSGSIZE` (these UDP entries do not have
 /// XP1_PARTIAL_MESSAGE, so MSG_PARTIAL is never reported). A graceful close reads 0 bytes.
+/// Every receive re-enables FD_READ and FD_OOB. Overlapped (see [`start_request`]):
+/// `lpNumberOfBytesRecvd` may be NULL, `lpFlags` may not.
 #[doc(alias = "WSPRecv")]
 pub unsafe extern "system" fn wsp_recv(
     s: SOCKET,
@@ -560,35 +720,76 @@ pub unsafe extern "system" fn wsp_recv(
     received: LPDWORD,
     flags: LPDWORD,
     overlapped: LPWSAOVERLAPPED,
-    _routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
-    _thread: LPWSATHREADID,
+    routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+    thread: LPWSATHREADID,
     errno: LPINT,
 ) -> INT {
     // SAFETY: errno contract.
     unsafe {
         boundary(errno, SOCKET_ERROR, || {
             let socket = socket::lookup(s)?;
-            if !overlapped.is_null() {
-                return Err(w::WSAEOPNOTSUPP); // Completed by the overlapped-I/O slice.
-            }
-            if received.is_null() || flags.is_null() {
-                return Err(w::WSAEFAULT);
-            }
-            let mut slices = scatter(bufs, count)?;
-            let r = socket.recv(&mut slices, *flags as i32)?;
-            *received = r.bytes as DWORD;
-            if r.truncated {
-                return Err(w::WSAEMSGSIZE);
-            }
-            *flags = 0;
-            Ok(0)
+            let result = recv_common(
+                &socket, s, bufs, count, received, flags, None, overlapped, routine, thread,
+            );
+            events::reenable(&socket, w::FD_READ | w::FD_OOB);
+            result
         })
     }
 }
 
-/// WSPRecvFrom (non-overlapped): WSPRecv plus the sender in `lpFrom`/`*lpFromlen` (datagram
-/// sockets; ignored for stream sockets, as documented). A `*lpFromlen` below the family's
-/// sockaddr size is `WSAEFAULT` before anything is received.
+/// The body of WSPRecv and WSPRecvFrom (`from`: the sender's address and length, datagram
+/// sockets only).
+///
+/// # Safety
+/// The WSPRecv/WSPRecvFrom contract.
+#[allow(clippy::too_many_arguments)]
+unsafe fn recv_common(
+    socket: &Arc<Socket>,
+    s: SOCKET,
+    bufs: LPWSABUF,
+    count: DWORD,
+    received: LPDWORD,
+    flags: LPDWORD,
+    from: Option<(*mut SOCKADDR, LPINT)>,
+    overlapped: LPWSAOVERLAPPED,
+    routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+    thread: LPWSATHREADID,
+) -> WsaResult<INT> {
+    // SAFETY: the caller's contract throughout.
+    unsafe {
+        if flags.is_null() || (overlapped.is_null() && received.is_null()) {
+            return Err(w::WSAEFAULT);
+        }
+        if !overlapped.is_null() {
+            let work = Work::Recv {
+                bufs: copy_bufs(bufs, count)?,
+                flags: *flags as i32,
+                from: from.map(|(a, l)| (a as usize, l as usize)),
+            };
+            let (n, f) = start_request(socket, s, overlapped, routine, thread, work, false)?;
+            if !received.is_null() {
+                *received = n;
+            }
+            *flags = f;
+            return Ok(0);
+        }
+        let mut slices = scatter(bufs, count)?;
+        let r = socket.recv(&mut slices, *flags as i32)?;
+        *received = r.bytes as DWORD;
+        if let (Some((name, len)), Some(peer)) = (from, r.from) {
+            write_address(&peer, name, len)?;
+        }
+        if r.truncated {
+            return Err(w::WSAEMSGSIZE);
+        }
+        *flags = 0;
+        Ok(0)
+    }
+}
+
+/// WSPRecvFrom: WSPRecv plus the sender in `lpFrom`/`*lpFromlen` (datagram sockets; ignored for
+/// stream sockets, as documented). A `*lpFromlen` below the family's sockaddr size is
+/// `WSAEFAULT` before anything is received. Overlapped: both must stay valid until completion.
 #[doc(alias = "WSPRecvFrom")]
 pub unsafe extern "system" fn wsp_recv_from(
     s: SOCKET,
@@ -599,37 +800,24 @@ pub unsafe extern "system" fn wsp_recv_from(
     from: *mut SOCKADDR,
     fromlen: LPINT,
     overlapped: LPWSAOVERLAPPED,
-    _routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
-    _thread: LPWSATHREADID,
+    routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+    thread: LPWSATHREADID,
     errno: LPINT,
 ) -> INT {
     // SAFETY: errno contract.
     unsafe {
         boundary(errno, SOCKET_ERROR, || {
             let socket = socket::lookup(s)?;
-            if !overlapped.is_null() {
-                return Err(w::WSAEOPNOTSUPP); // Completed by the overlapped-I/O slice.
-            }
-            if received.is_null() || flags.is_null() {
-                return Err(w::WSAEFAULT);
-            }
             let want_from = !from.is_null() && socket.kind == socket::Kind::Datagram;
             if want_from && (fromlen.is_null() || *fromlen < socket.family.sockaddr_len() as i32) {
                 return Err(w::WSAEFAULT);
             }
-            let mut slices = scatter(bufs, count)?;
-            let r = socket.recv(&mut slices, *flags as i32)?;
-            *received = r.bytes as DWORD;
-            if want_from {
-                if let Some(peer) = r.from {
-                    write_address(&peer, from, fromlen)?;
-                }
-            }
-            if r.truncated {
-                return Err(w::WSAEMSGSIZE);
-            }
-            *flags = 0;
-            Ok(0)
+            let from = want_from.then_some((from, fromlen));
+            let result = recv_common(
+                &socket, s, bufs, count, received, flags, from, overlapped, routine, thread,
+            );
+            events::reenable(&socket, w::FD_READ | w::FD_OOB);
+            result
         })
     }
 }
@@ -770,20 +958,29 @@ pub unsafe extern "system" fn wsp_set_sock_opt(
     unsafe {
         boundary(errno, SOCKET_ERROR, || {
             let socket = socket::lookup(s)?;
+            if level == w::SOL_SOCKET && name == w::SO_UPDATE_CONNECT_CONTEXT {
+                // ConnectEx already left the socket in its connected state.
+                return Ok(0);
+            }
             // SAFETY: optval is readable for optlen bytes (caller's contract).
             let value = bytes(optval.cast(), optlen.into())?;
+            if level == w::SOL_SOCKET && name == w::SO_UPDATE_ACCEPT_CONTEXT {
+                update_accept_context(&socket, value)?;
+                return Ok(0);
+            }
             options::set(&socket, level, name, value)?;
             Ok(0)
         })
     }
 }
 
-/// WSPIoctl (non-overlapped): `FIONBIO`, `FIONREAD`, `SIOCATMARK`, `SIO_KEEPALIVE_VALS`, and
-/// `SIO_BASE_HANDLE`/`SIO_BSP_HANDLE`/`_SELECT`/`_POLL`, which return the socket itself (this is
-/// the base provider). A short input or output buffer or a NULL `lpcbBytesReturned`:
-/// `WSAEFAULT`. `SIO_GET_EXTENSION_FUNCTION_POINTER` (AcceptEx, ConnectEx, ...) and overlapped
-/// requests: `WSAEOPNOTSUPP` until the extension/overlapped slices; other codes:
-/// `WSAEOPNOTSUPP`.
+/// WSPIoctl: `FIONBIO` (to blocking while a WSPAsyncSelect/WSPEventSelect selection is active:
+/// `WSAEINVAL`), `FIONREAD`, `SIOCATMARK`, `SIO_KEEPALIVE_VALS`,
+/// `SIO_BASE_HANDLE`/`SIO_BSP_HANDLE`/`_SELECT`/`_POLL` (the socket itself: this is the base
+/// provider) and `SIO_GET_EXTENSION_FUNCTION_POINTER` (AcceptEx, ConnectEx, DisconnectEx,
+/// GetAcceptExSockaddrs; another GUID, TransmitFile's included, is `WSAEINVAL`). A short input or
+/// output buffer or a NULL `lpcbBytesReturned` (non-overlapped): `WSAEFAULT`; other codes:
+/// `WSAEOPNOTSUPP`. Overlapped: these complete at once, and the completion is still announced.
 #[doc(alias = "WSPIoctl")]
 pub unsafe extern "system" fn wsp_ioctl(
     s: SOCKET,
@@ -794,20 +991,22 @@ pub unsafe extern "system" fn wsp_ioctl(
     output_len: DWORD,
     returned: LPDWORD,
     overlapped: LPWSAOVERLAPPED,
-    _routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
-    _thread: LPWSATHREADID,
+    routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+    thread: LPWSATHREADID,
     errno: LPINT,
 ) -> INT {
     // SAFETY: errno contract.
     unsafe {
         boundary(errno, SOCKET_ERROR, || {
             let socket = socket::lookup(s)?;
-            if !overlapped.is_null() {
-                return Err(w::WSAEOPNOTSUPP); // Completed by the overlapped-I/O slice.
-            }
-            if returned.is_null() {
+            if returned.is_null() && overlapped.is_null() {
                 return Err(w::WSAEFAULT);
             }
+            let notify = if overlapped.is_null() {
+                None
+            } else {
+                Some(notify_of(overlapped, routine, thread)?)
+            };
             // SAFETY: input is readable for input_len bytes (caller's contract).
             let read_input = |n: usize| -> WsaResult<&[u8]> {
                 if (input_len as usize) < n {
@@ -815,14 +1014,15 @@ pub unsafe extern "system" fn wsp_ioctl(
                 }
                 bytes(input as *const u8, n as i64)
             };
-            let write_output = |value: &[u8]| -> WsaResult<()> {
+            let mut count: DWORD = 0;
+            let mut write_output = |value: &[u8]| -> WsaResult<()> {
                 if output.is_null() || (output_len as usize) < value.len() {
                     return Err(w::WSAEFAULT);
                 }
-                // SAFETY: output is writable for output_len ≥ value.len() bytes; returned is
-                // writable (both caller's contract).
+                // SAFETY: output is writable for output_len ≥ value.len() bytes (caller's
+                // contract).
                 std::ptr::copy_nonoverlapping(value.as_ptr(), output.cast::<u8>(), value.len());
-                *returned = value.len() as DWORD;
+                count = value.len() as DWORD;
                 Ok(())
             };
             let u32_at =
@@ -830,8 +1030,11 @@ pub unsafe extern "system" fn wsp_ioctl(
             match code {
                 w::FIONBIO => {
                     let v = read_input(4)?;
-                    socket.set_nonblocking(u32_at(v, 0) != 0);
-                    *returned = 0;
+                    let on = u32_at(v, 0) != 0;
+                    if !on && events::selected(&socket) {
+                        return Err(w::WSAEINVAL);
+                    }
+                    socket.set_nonblocking(on);
                 }
                 w::FIONREAD => {
                     let n = socket.readable_bytes()?;
@@ -844,7 +1047,6 @@ pub unsafe extern "system" fn wsp_ioctl(
                 w::SIO_KEEPALIVE_VALS => {
                     let v = read_input(12)?;
                     socket.keepalive_values(u32_at(v, 0) != 0, u32_at(v, 4), u32_at(v, 8))?;
-                    *returned = 0;
                 }
                 w::SIO_BASE_HANDLE
                 | w::SIO_BSP_HANDLE
@@ -852,13 +1054,63 @@ pub unsafe extern "system" fn wsp_ioctl(
                 | w::SIO_BSP_HANDLE_POLL => {
                     write_output(&s.to_ne_bytes())?;
                 }
-                // Completed by the extension-function slice (AcceptEx, ConnectEx, ...).
-                w::SIO_GET_EXTENSION_FUNCTION_POINTER => return Err(w::WSAEOPNOTSUPP),
+                w::SIO_GET_EXTENSION_FUNCTION_POINTER => {
+                    let v = read_input(std::mem::size_of::<GUID>())?;
+                    let guid = std::ptr::read_unaligned(v.as_ptr().cast::<GUID>());
+                    let f = extension_function(&guid).ok_or(w::WSAEINVAL)?;
+                    write_output(&f.to_ne_bytes())?;
+                }
                 _ => return Err(w::WSAEOPNOTSUPP),
+            }
+            if !returned.is_null() {
+                *returned = count;
+            }
+            if let Some(notify) = notify {
+                overlapped::complete_now(s, overlapped as usize, notify, count);
             }
             Ok(0)
         })
     }
+}
+
+/// The extension function for a `SIO_GET_EXTENSION_FUNCTION_POINTER` GUID (mswsock.h).
+fn extension_function(guid: &GUID) -> Option<usize> {
+    let same = |g: &GUID| {
+        (g.Data1, g.Data2, g.Data3, g.Data4) == (guid.Data1, guid.Data2, guid.Data3, guid.Data4)
+    };
+    let accept_ex: LPFN_ACCEPTEX = Some(accept_ex);
+    let connect_ex: LPFN_CONNECTEX = Some(connect_ex);
+    let disconnect_ex: LPFN_DISCONNECTEX = Some(disconnect_ex);
+    let sockaddrs: LPFN_GETACCEPTEXSOCKADDRS = Some(get_accept_ex_sockaddrs);
+    let table: [(GUID, usize); 4] = [
+        (w::WSAID_ACCEPTEX, accept_ex.map_or(0, |f| f as usize)),
+        (w::WSAID_CONNECTEX, connect_ex.map_or(0, |f| f as usize)),
+        (
+            w::WSAID_DISCONNECTEX,
+            disconnect_ex.map_or(0, |f| f as usize),
+        ),
+        (
+            w::WSAID_GETACCEPTEXSOCKADDRS,
+            sockaddrs.map_or(0, |f| f as usize),
+        ),
+    ];
+    table.iter().find(|(g, _)| same(g)).map(|&(_, f)| f)
+}
+
+/// SO_UPDATE_ACCEPT_CONTEXT: the value is the listening socket an AcceptEx socket came from; the
+/// accepted socket takes the listener's blocking mode and timeouts (its Windows properties).
+/// A short value: `WSAEFAULT`; not one of our sockets: `WSAENOTSOCK`.
+fn update_accept_context(socket: &Socket, value: &[u8]) -> WsaResult<()> {
+    let raw: [u8; 8] = value
+        .get(..8)
+        .and_then(|v| v.try_into().ok())
+        .ok_or(w::WSAEFAULT)?;
+    let listener = socket::lookup(usize::from_ne_bytes(raw))?;
+    socket.set_nonblocking(listener.is_nonblocking());
+    let (recv, send) = listener.timeouts();
+    socket.set_recv_timeout(recv);
+    socket.set_send_timeout(send);
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1033,88 +1285,160 @@ pub unsafe extern "system" fn wsp_string_to_address(
 // Slots of later slices, and the permanently unsupported ones
 // ---------------------------------------------------------------------------------------------
 
-/// WSPAsyncSelect: `WSAEOPNOTSUPP` for now (after `WSAENOTSOCK` checks); completed by the
-/// network-event notification slice (WPUPostMessage of FD_* events).
+/// WSPAsyncSelect (spec §7.1, events.rs): `lEvent` FD_* events of `s` posted to `hWnd` as `wMsg`
+/// with wParam = the socket and lParam = `WSAMAKESELECTREPLY(event, error)`, one message per
+/// event. Replaces any previous selection; makes the socket non-blocking; `lEvent` 0 cancels.
+/// A NULL window with a non-zero mask: `WSAEINVAL`.
 #[doc(alias = "WSPAsyncSelect")]
 pub unsafe extern "system" fn wsp_async_select(
     s: SOCKET,
-    _hwnd: HWND,
-    _msg: UINT,
-    _events: LONG,
+    hwnd: HWND,
+    msg: UINT,
+    mask: LONG,
     errno: LPINT,
 ) -> INT {
     // SAFETY: errno contract.
     unsafe {
         boundary(errno, SOCKET_ERROR, || {
-            socket::lookup(s).and(Err(w::WSAEOPNOTSUPP))
+            let socket = socket::lookup(s)?;
+            if mask != 0 && hwnd.is_null() {
+                return Err(w::WSAEINVAL);
+            }
+            let target = Target::Window {
+                hwnd: hwnd as usize,
+                msg,
+            };
+            events::select(&socket, Some(target), mask)?;
+            Ok(0)
         })
     }
 }
 
-/// WSPEventSelect: `WSAEOPNOTSUPP` for now; completed by the network-event notification slice.
+/// WSPEventSelect (spec §7.2, events.rs): `lNetworkEvents` recorded for WSPEnumNetworkEvents and
+/// signalled on `hEventObject` with WPUSetEvent. Replaces any previous selection and clears the
+/// record; makes the socket non-blocking; `lNetworkEvents` 0 cancels (the event is ignored). A
+/// NULL event with a non-zero mask: `WSAEINVAL`.
 #[doc(alias = "WSPEventSelect")]
 pub unsafe extern "system" fn wsp_event_select(
     s: SOCKET,
-    _event: WSAEVENT,
-    _events: LONG,
+    event: WSAEVENT,
+    mask: LONG,
     errno: LPINT,
 ) -> INT {
     // SAFETY: errno contract.
     unsafe {
         boundary(errno, SOCKET_ERROR, || {
-            socket::lookup(s).and(Err(w::WSAEOPNOTSUPP))
+            let socket = socket::lookup(s)?;
+            if mask != 0 && event.is_null() {
+                return Err(w::WSAEINVAL);
+            }
+            events::select(&socket, Some(Target::Event(event as usize)), mask)?;
+            Ok(0)
         })
     }
 }
 
-/// WSPEnumNetworkEvents: `WSAEOPNOTSUPP` for now; completed by the network-event notification
-/// slice.
+/// WSPEnumNetworkEvents (spec §7.2): copies the record to `*lpNetworkEvents` (only the
+/// `iErrorCode` entries of reported events are written), clears it and resets `hEventObject`
+/// (optional) atomically. NULL `lpNetworkEvents`: `WSAEFAULT`; an invalid event: its
+/// WPUResetEvent error; nothing is cleared on failure.
 #[doc(alias = "WSPEnumNetworkEvents")]
 pub unsafe extern "system" fn wsp_enum_network_events(
     s: SOCKET,
-    _event: WSAEVENT,
-    _events: LPWSANETWORKEVENTS,
+    event: WSAEVENT,
+    out: LPWSANETWORKEVENTS,
     errno: LPINT,
 ) -> INT {
     // SAFETY: errno contract.
     unsafe {
         boundary(errno, SOCKET_ERROR, || {
-            socket::lookup(s).and(Err(w::WSAEOPNOTSUPP))
+            let socket = socket::lookup(s)?;
+            if out.is_null() {
+                return Err(w::WSAEFAULT);
+            }
+            let (record, errors) = events::enumerate(&socket, event as usize)?;
+            // SAFETY: non-NULL and writable (caller's contract).
+            (*out).lNetworkEvents = record;
+            for (i, e) in errors.iter().enumerate() {
+                if record & (1 << i) != 0 {
+                    (*out).iErrorCode[i] = *e;
+                }
+            }
+            Ok(0)
         })
     }
 }
 
-/// WSPGetOverlappedResult: FALSE with `WSAEOPNOTSUPP` for now; completed by the overlapped-I/O
-/// slice.
+/// WSPGetOverlappedResult (spec §6.3): while `Internal` is 0x103, `fWait` FALSE is
+/// `WSA_IO_INCOMPLETE` and `fWait` TRUE waits for the completion. Then `*lpcbTransfer` =
+/// `InternalHigh`, `*lpdwFlags` = `Offset`, and TRUE when `OffsetHigh` (the WSA error) is 0,
+/// else FALSE with that error and the out-parameters untouched. NULL pointers: `WSAEFAULT`.
 #[doc(alias = "WSPGetOverlappedResult")]
 pub unsafe extern "system" fn wsp_get_overlapped_result(
     s: SOCKET,
-    _overlapped: LPWSAOVERLAPPED,
-    _transferred: LPDWORD,
-    _wait: BOOL,
-    _flags: LPDWORD,
+    overlapped: LPWSAOVERLAPPED,
+    transferred: LPDWORD,
+    wait: BOOL,
+    flags: LPDWORD,
     errno: LPINT,
 ) -> BOOL {
     // SAFETY: errno contract.
     unsafe {
         boundary(errno, FALSE, || {
-            socket::lookup(s).and(Err(w::WSAEOPNOTSUPP))
+            socket::lookup(s)?;
+            if overlapped.is_null() || transferred.is_null() || flags.is_null() {
+                return Err(w::WSAEFAULT);
+            }
+            if host::internal(overlapped) == w::WSS_OPERATION_IN_PROGRESS {
+                if wait == FALSE {
+                    return Err(w::WSA_IO_INCOMPLETE);
+                }
+                let ov = overlapped as usize;
+                // SAFETY: the overlapped stays valid while its request is pending (contract).
+                host::wait_until(|| {
+                    host::internal(ov as LPWSAOVERLAPPED) != w::WSS_OPERATION_IN_PROGRESS
+                });
+            }
+            let error = std::ptr::addr_of!((*overlapped).OffsetHigh).read_volatile();
+            if error != 0 {
+                return Err(error as i32);
+            }
+            *transferred = (*overlapped).InternalHigh as DWORD;
+            *flags = (*overlapped).Offset;
+            Ok(w::TRUE)
         })
     }
 }
 
-/// WSPDuplicateSocket: `WSAEOPNOTSUPP` for now; completed by the socket-sharing slice.
+/// WSPDuplicateSocket: fills `*lpProtocolInfo` so that WSPSocket(FROM_PROTOCOL_INFO, ...) with it
+/// creates a socket sharing `s`'s connection. Within this process only: the info's
+/// `dwProviderReserved` names a duplicate descriptor kept for that one WSPSocket. Another process
+/// id: `WSAEINVAL` (a descriptor cannot be handed to another process here). NULL info:
+/// `WSAEFAULT`.
 #[doc(alias = "WSPDuplicateSocket")]
 pub unsafe extern "system" fn wsp_duplicate_socket(
     s: SOCKET,
-    _process: DWORD,
-    _info: LPWSAPROTOCOL_INFOW,
+    process: DWORD,
+    info: LPWSAPROTOCOL_INFOW,
     errno: LPINT,
 ) -> INT {
     // SAFETY: errno contract.
     unsafe {
         boundary(errno, SOCKET_ERROR, || {
-            socket::lookup(s).and(Err(w::WSAEOPNOTSUPP))
+            let socket = socket::lookup(s)?;
+            if info.is_null() {
+                return Err(w::WSAEFAULT);
+            }
+            if process != std::process::id() {
+                return Err(w::WSAEINVAL);
+            }
+            let (fd, parts) = socket.duplicate_parts()?;
+            let token = socket::stash_duplicate(fd, parts);
+            let mut out = socket.info;
+            out.dwProviderReserved = token;
+            // SAFETY: non-NULL and writable (caller's contract).
+            *info = out;
+            Ok(0)
         })
     }
 }
@@ -1162,4 +1486,257 @@ pub unsafe extern "system" fn wsp_get_qos_by_name(
 pub unsafe extern "system" fn wsp_cancel_blocking_call(errno: LPINT) -> INT {
     // SAFETY: errno contract.
     unsafe { boundary(errno, SOCKET_ERROR, || Err(w::WSAEOPNOTSUPP)) }
+}
+
+// ---------------------------------------------------------------------------------------------
+// ws2emu host attachment
+// ---------------------------------------------------------------------------------------------
+
+/// ws2emu extension (crates/ws2-abi/src/ext.rs): the loader calls it right after a successful
+/// WSPStartup with ws2_32's host table, whose `lpCompleteIo` completes overlapped requests on
+/// this provider's IFS sockets as the Windows I/O manager does. Returns 0; `WSAEFAULT` for NULL,
+/// `WSAEINVAL` for a table too small.
+///
+/// # Safety
+/// `host` is NULL or a readable table that stays valid for the process's life.
+#[no_mangle]
+pub unsafe extern "system" fn ws2emu_attach_host(host: *const WS2EMU_HOST_TABLE) -> i32 {
+    // SAFETY: forwarded contract.
+    catch_unwind(|| unsafe { host::attach(host) }).unwrap_or(w::WSASYSCALLFAILURE)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Extension functions (SIO_GET_EXTENSION_FUNCTION_POINTER)
+// ---------------------------------------------------------------------------------------------
+
+/// Runs an extension function's body: TRUE, or FALSE with the thread's Winsock last error set
+/// (`WSA_IO_PENDING` for a request that will complete later), as mswsock's functions report.
+fn extension(body: impl FnOnce() -> WsaResult<()>) -> BOOL {
+    let code = match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(Ok(())) => return w::TRUE,
+        Ok(Err(code)) => code,
+        Err(_) => w::WSASYSCALLFAILURE,
+    };
+    crate::sys::set_last_error(code);
+    FALSE
+}
+
+/// AcceptEx: accepts the next connection of `sListenSocket` onto `sAcceptSocket` (a socket the
+/// caller created and did not bind or connect; its handle stays the same: the accepted Linux
+/// connection is dup3'd onto its descriptor), receives the first `dwReceiveDataLength` bytes
+/// into `lpOutputBuffer` when that is not 0 (completing once data arrives), and writes the local
+/// and remote addresses after the data (areas of `dwLocalAddressLength`/`dwRemoteAddressLength`
+/// bytes, at least the family's sockaddr size + 16, read back by GetAcceptExSockaddrs).
+/// Completion is announced on the listening socket (its event, port or routine). Errors: NULL
+/// `lpOverlapped` `WSA_INVALID_PARAMETER`; NULL buffer `WSAEFAULT`; a listener that is not
+/// listening, an accept socket that is bound or connected, or short address areas `WSAEINVAL`;
+/// an unknown socket `WSAENOTSOCK`.
+///
+/// # Safety
+/// The AcceptEx contract: the buffer, `lpdwBytesReceived` and the overlapped stay valid until
+/// completion.
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "system" fn accept_ex(
+    listen: SOCKET,
+    accept: SOCKET,
+    buffer: LPVOID,
+    recv_len: DWORD,
+    local_len: DWORD,
+    remote_len: DWORD,
+    received: LPDWORD,
+    overlapped: LPWSAOVERLAPPED,
+) -> BOOL {
+    extension(|| {
+        let listener = socket::lookup(listen)?;
+        let target = socket::lookup(accept)?;
+        if overlapped.is_null() {
+            return Err(w::WSA_INVALID_PARAMETER);
+        }
+        if buffer.is_null() {
+            return Err(w::WSAEFAULT);
+        }
+        let need = listener.family.sockaddr_len() as u32 + 16;
+        if local_len < need || remote_len < need {
+            return Err(w::WSAEINVAL);
+        }
+        if !listener.state().listening {
+            return Err(w::WSAEINVAL);
+        }
+        {
+            let s = target.state();
+            if s.bound || s.connected || s.listening || target.kind != socket::Kind::Stream {
+                return Err(w::WSAEINVAL);
+            }
+        }
+        let work = Work::Accept {
+            accept: target,
+            buffer: buffer as usize,
+            recv_len,
+            local_len,
+            remote_len,
+        };
+        // SAFETY: valid overlapped (contract).
+        let result = unsafe {
+            start_request(
+                &listener,
+                listen,
+                overlapped,
+                None,
+                null_thread(),
+                work,
+                false,
+            )
+        };
+        events::reenable(&listener, w::FD_ACCEPT);
+        let (n, _) = result?;
+        if !received.is_null() {
+            // SAFETY: writable (contract).
+            unsafe { *received = n };
+        }
+        Ok(())
+    })
+}
+
+fn null_thread() -> LPWSATHREADID {
+    std::ptr::null_mut()
+}
+
+/// GetAcceptExSockaddrs: the local and remote addresses AcceptEx wrote into its buffer (the
+/// same three lengths must be passed). NULL out-pointers are skipped.
+///
+/// # Safety
+/// `lpOutputBuffer` holds what a completed AcceptEx with these lengths wrote.
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "system" fn get_accept_ex_sockaddrs(
+    buffer: LPVOID,
+    recv_len: DWORD,
+    local_len: DWORD,
+    _remote_len: DWORD,
+    local: *mut *mut SOCKADDR,
+    local_size: LPINT,
+    remote: *mut *mut SOCKADDR,
+    remote_size: LPINT,
+) {
+    if buffer.is_null() {
+        return;
+    }
+    let base = buffer as usize + recv_len as usize;
+    // SAFETY: the areas AcceptEx wrote (contract); out-pointers checked for NULL.
+    let _ = catch_unwind(|| unsafe {
+        let (l, ll) = overlapped::accept_ex_sockaddr(base);
+        let (r, rl) = overlapped::accept_ex_sockaddr(base + local_len as usize);
+        if !local.is_null() {
+            *local = l as *mut SOCKADDR;
+        }
+        if !local_size.is_null() {
+            *local_size = ll;
+        }
+        if !remote.is_null() {
+            *remote = r as *mut SOCKADDR;
+        }
+        if !remote_size.is_null() {
+            *remote_size = rl;
+        }
+    });
+}
+
+/// ConnectEx: connects a bound stream socket to `name` without blocking and then sends the
+/// optional first block (`lpSendBuffer`, `dwSendDataLength`); completes with the bytes sent.
+/// Errors: NULL `lpOverlapped` `WSA_INVALID_PARAMETER`; an unbound, listening or datagram socket
+/// `WSAEINVAL` (Microsoft: ConnectEx needs a bound socket); connected `WSAEISCONN`; a short
+/// address `WSAEFAULT`; a connect that fails at once its error (no completion then).
+///
+/// # Safety
+/// The ConnectEx contract: the send buffer and the overlapped stay valid until completion.
+pub unsafe extern "system" fn connect_ex(
+    s: SOCKET,
+    name: *const SOCKADDR,
+    namelen: INT,
+    buffer: LPVOID,
+    len: DWORD,
+    sent: LPDWORD,
+    overlapped: LPWSAOVERLAPPED,
+) -> BOOL {
+    extension(|| {
+        let socket = socket::lookup(s)?;
+        if overlapped.is_null() {
+            return Err(w::WSA_INVALID_PARAMETER);
+        }
+        if len > 0 && buffer.is_null() {
+            return Err(w::WSAEFAULT);
+        }
+        {
+            let st = socket.state();
+            if !st.bound || st.listening || socket.kind != socket::Kind::Stream {
+                return Err(w::WSAEINVAL);
+            }
+            if st.connected || st.connecting {
+                return Err(w::WSAEISCONN);
+            }
+        }
+        // SAFETY: name is readable for namelen bytes (contract).
+        let raw = unsafe { bytes(name.cast(), namelen.into())? };
+        let to = addr::from_windows(raw)?;
+        // SAFETY: valid overlapped (contract).
+        let notify = unsafe { notify_of(overlapped, None, null_thread())? };
+        match socket.connect_mode(&to, true) {
+            Ok(()) | Err(w::WSAEWOULDBLOCK) => {}
+            Err(e) => return Err(e),
+        }
+        let op = Op {
+            handle: s,
+            overlapped: overlapped as usize,
+            notify,
+            work: Work::Connect {
+                buffer: buffer as usize,
+                len,
+                sent: 0,
+            },
+        };
+        let (n, _) = overlapped::submit(&socket, op, true)?.ok_or(w::WSA_IO_PENDING)?;
+        if !sent.is_null() {
+            // SAFETY: writable (contract).
+            unsafe { *sent = n };
+        }
+        Ok(())
+    })
+}
+
+/// DisconnectEx: shuts the connection down for sending (graceful close) and, with
+/// `TF_REUSE_SOCKET`, gives the handle a fresh unbound socket so that AcceptEx or ConnectEx can
+/// use it again. Completes at once (announced when `lpOverlapped` is given). Other flags or a
+/// non-zero `dwReserved`: `WSAEINVAL`; not connected: `WSAENOTCONN`.
+///
+/// # Safety
+/// `lpOverlapped` is NULL or valid.
+pub unsafe extern "system" fn disconnect_ex(
+    s: SOCKET,
+    overlapped: LPWSAOVERLAPPED,
+    flags: DWORD,
+    reserved: DWORD,
+) -> BOOL {
+    extension(|| {
+        let socket = socket::lookup(s)?;
+        if flags & !w::TF_REUSE_SOCKET != 0 || reserved != 0 {
+            return Err(w::WSAEINVAL);
+        }
+        if socket.kind != socket::Kind::Stream || !socket.state().connected {
+            return Err(w::WSAENOTCONN);
+        }
+        let notify = if overlapped.is_null() {
+            None
+        } else {
+            // SAFETY: valid overlapped (contract).
+            Some(unsafe { notify_of(overlapped, None, null_thread())? })
+        };
+        socket.shutdown(w::SD_SEND)?;
+        if flags & w::TF_REUSE_SOCKET != 0 {
+            overlapped::abort_all(&socket);
+            socket.renew()?;
+        }
+        if let Some(notify) = notify {
+            overlapped::complete_now(s, overlapped as usize, notify, 0);
+        }
+        Ok(())
+    })
 }

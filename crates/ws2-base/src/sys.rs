@@ -251,3 +251,119 @@ pub fn poll(fds: &mut [PollFd], timeout: Option<Duration>) -> SysResult<usize> {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The reactor's syscalls (epoll, eventfd) and descriptor plumbing (dup3)
+// ---------------------------------------------------------------------------------------------
+
+/// epoll_create1(EPOLL_CLOEXEC).
+pub fn epoll_create() -> SysResult<OwnedFd> {
+    // SAFETY: a plain flag; a non-negative result is a new descriptor nothing else owns.
+    unsafe {
+        let fd = check(libc::epoll_create1(libc::EPOLL_CLOEXEC))?;
+        Ok(OwnedFd::from_raw_fd(fd))
+    }
+}
+
+/// The readiness bits the reactor asks for, edge-triggered.
+pub const EPOLL_SOCKET_EVENTS: u32 =
+    (libc::EPOLLIN | libc::EPOLLOUT | libc::EPOLLPRI | libc::EPOLLRDHUP | libc::EPOLLET) as u32;
+
+/// epoll_ctl ADD (or MOD when `fd` is already registered) with `events` and `token`.
+pub fn epoll_add(epoll: &OwnedFd, fd: RawFd, events: u32, token: u64) -> SysResult<()> {
+    let mut ev = libc::epoll_event { events, u64: token };
+    // SAFETY: `ev` is a valid epoll_event for the call.
+    let added =
+        check(unsafe { libc::epoll_ctl(epoll.as_raw_fd(), libc::EPOLL_CTL_ADD, fd, &mut ev) });
+    match added {
+        Err(libc::EEXIST) => {
+            // SAFETY: as above.
+            check(unsafe { libc::epoll_ctl(epoll.as_raw_fd(), libc::EPOLL_CTL_MOD, fd, &mut ev) })
+                .map(drop)
+        }
+        other => other.map(drop),
+    }
+}
+
+/// epoll_ctl DEL (errors ignored by callers: the descriptor may be gone already).
+pub fn epoll_del(epoll: &OwnedFd, fd: RawFd) -> SysResult<()> {
+    let mut ev = libc::epoll_event { events: 0, u64: 0 };
+    // SAFETY: `ev` is valid (older kernels require a non-NULL pointer).
+    check(unsafe { libc::epoll_ctl(epoll.as_raw_fd(), libc::EPOLL_CTL_DEL, fd, &mut ev) }).map(drop)
+}
+
+/// epoll_wait without a timeout; returns the tokens of the ready descriptors (EINTR: none).
+pub fn epoll_wait(epoll: &OwnedFd, tokens: &mut Vec<u64>) -> SysResult<()> {
+    let mut events = [libc::epoll_event { events: 0, u64: 0 }; 64];
+    // SAFETY: `events` is a writable array of 64 epoll_event structures.
+    let n = unsafe { libc::epoll_wait(epoll.as_raw_fd(), events.as_mut_ptr(), 64, -1) };
+    tokens.clear();
+    if n < 0 {
+        let errno = ws2_os::last_errno();
+        return if errno == libc::EINTR {
+            Ok(())
+        } else {
+            Err(errno)
+        };
+    }
+    tokens.extend(events[..n as usize].iter().map(|e| e.u64));
+    Ok(())
+}
+
+/// eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK): the reactor's doorbell.
+pub fn eventfd() -> SysResult<OwnedFd> {
+    // SAFETY: plain integers; a non-negative result is a new descriptor nothing else owns.
+    unsafe {
+        let fd = check(libc::eventfd(0, libc::EFD_CLOEXEC | libc::EFD_NONBLOCK))?;
+        Ok(OwnedFd::from_raw_fd(fd))
+    }
+}
+
+/// Adds one to an eventfd.
+pub fn eventfd_ring(fd: &OwnedFd) {
+    let one = 1u64.to_ne_bytes();
+    // SAFETY: writes 8 bytes from a local buffer; failure (counter saturated) still wakes.
+    let _ = unsafe { libc::write(fd.as_raw_fd(), one.as_ptr().cast(), 8) };
+}
+
+/// Empties an eventfd.
+pub fn eventfd_drain(fd: &OwnedFd) {
+    let mut value = [0u8; 8];
+    // SAFETY: reads 8 bytes into a local buffer; EAGAIN when already empty is fine.
+    let _ = unsafe { libc::read(fd.as_raw_fd(), value.as_mut_ptr().cast(), 8) };
+}
+
+/// dup3(from, onto, O_CLOEXEC): `onto` now refers to `from`'s socket (its old one is closed).
+/// Used to bind an accepted connection to the application's accept socket (AcceptEx) and to
+/// give a socket a fresh descriptor for reuse (DisconnectEx with TF_REUSE_SOCKET).
+pub fn dup_onto(from: &OwnedFd, onto: &OwnedFd) -> SysResult<()> {
+    // SAFETY: both descriptors are open for the call; dup3 replaces `onto` atomically and the
+    // OwnedFd keeps owning that descriptor number.
+    check(unsafe { libc::dup3(from.as_raw_fd(), onto.as_raw_fd(), libc::O_CLOEXEC) }).map(drop)
+}
+
+/// A second descriptor for the same socket (WSPDuplicateSocket).
+pub fn dup(fd: &OwnedFd) -> SysResult<OwnedFd> {
+    fd.try_clone()
+        .map_err(|e| e.raw_os_error().unwrap_or(libc::EBADF))
+}
+
+/// The calling thread's Winsock last error, set through ws2_32's `WSASetLastError` found in the
+/// process (the extension functions AcceptEx, ConnectEx, ... report errors that way, as
+/// mswsock's do). Without ws2_32 in the process's global scope it does nothing.
+pub fn set_last_error(code: i32) {
+    type SetLastError = unsafe extern "system" fn(i32);
+    static FOUND: std::sync::OnceLock<Option<SetLastError>> = std::sync::OnceLock::new();
+    let f = FOUND.get_or_init(|| {
+        // SAFETY: dlsym with RTLD_DEFAULT and a NUL-terminated name; the symbol, when found, is
+        // ws2_32's `void WSASetLastError(int)` (winsock2.h), which has this signature.
+        unsafe {
+            let p = libc::dlsym(libc::RTLD_DEFAULT, c"WSASetLastError".as_ptr());
+            (!p.is_null()).then(|| std::mem::transmute::<*mut libc::c_void, SetLastError>(p))
+        }
+    });
+    if let Some(f) = f {
+        // SAFETY: ws2_32's WSASetLastError takes a plain int.
+        unsafe { f(code) };
+    }
+}

@@ -202,7 +202,8 @@ fn listen_and_bind_errors() {
     for h in [s, t, u] {
         p.close(h).unwrap();
     }
-    assert_eq!(p.close(s), Err(WSAENOTSOCK), "closed twice");
+    // "Closed twice is WSAENOTSOCK" is checked in base_reactor_cleanup.rs, a process with one
+    // test: here a parallel test may already have a new socket with the same descriptor number.
 }
 
 #[test]

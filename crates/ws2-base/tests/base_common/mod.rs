@@ -10,6 +10,8 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 use ws2_abi::*;
 
+pub mod asyncio;
+
 pub const TCP4: u32 = 1001;
 pub const UDP4: u32 = 1002;
 pub const TCP6: u32 = 1004;
@@ -43,6 +45,27 @@ pub fn library_path() -> PathBuf {
     lib
 }
 
+fn library() -> &'static libloading::Library {
+    static LIB: OnceLock<libloading::Library> = OnceLock::new();
+    LIB.get_or_init(|| {
+        // SAFETY: loading our own provider library; its initialisers are Rust's.
+        unsafe { libloading::Library::new(library_path()).expect("dlopen libws2_base.so") }
+    })
+}
+
+/// Calls the provider's `ws2emu_attach_host` (the loader does this in production).
+pub fn attach_host(host: *const WS2EMU_HOST_TABLE) -> i32 {
+    // SAFETY: the export has the LPWS2EMU_ATTACH_HOST signature (spi.rs).
+    unsafe {
+        let f = library()
+            .get::<unsafe extern "system" fn(*const WS2EMU_HOST_TABLE) -> i32>(
+                b"ws2emu_attach_host\0",
+            )
+            .expect("ws2emu_attach_host export");
+        f(host)
+    }
+}
+
 /// The provider's WSPStartup (the library stays loaded for the life of the process).
 pub fn startup_fn() -> unsafe extern "system" fn(
     WORD,
@@ -51,11 +74,7 @@ pub fn startup_fn() -> unsafe extern "system" fn(
     WSPUPCALLTABLE,
     LPWSPPROC_TABLE,
 ) -> INT {
-    static LIB: OnceLock<libloading::Library> = OnceLock::new();
-    let lib = LIB.get_or_init(|| {
-        // SAFETY: loading our own provider library; its initialisers are Rust's.
-        unsafe { libloading::Library::new(library_path()).expect("dlopen libws2_base.so") }
-    });
+    let lib = library();
     // SAFETY: WSPStartup has the LPWSPSTARTUP signature (spi.rs).
     unsafe {
         *lib.get::<unsafe extern "system" fn(
@@ -123,7 +142,7 @@ pub type Selected = (i32, Vec<SOCKET>, Vec<SOCKET>, Vec<SOCKET>);
 
 /// Runs an int-returning slot: Ok(value) or Err(*lpErrno). The sentinel in lpErrno must be
 /// replaced on failure and left alone on success.
-fn int(f: impl FnOnce(LPINT) -> INT) -> R<INT> {
+pub fn int(f: impl FnOnce(LPINT) -> INT) -> R<INT> {
     let mut e = 0x5EED;
     let rc = f(&mut e);
     if rc == SOCKET_ERROR {

@@ -1,0 +1,260 @@
+//! The provider's calls into ws2_32: the upcalls the asynchronous paths use (WPUPostMessage,
+//! WPUSetEvent, WPUResetEvent, WPUQueueApc) and the ws2emu host table (`lpCompleteIo`), and the
+//! one place where an overlapped request's completion is written and announced.
+//!
+//! Windows contract (spec §6): the provider stores the result flags in `Offset` and the WSA
+//! error in `OffsetHigh`, then completes. A request with a completion routine is completed by
+//! `WPUQueueApc` to the requesting thread (a copied `WSATHREADID`) with a trampoline that calls
+//! `routine(error, bytes, ov, flags)`; any other request goes to the host's `lpCompleteIo`, which
+//! does what the Windows I/O manager does for IFS handles (`InternalHigh`, `Internal`, a packet
+//! to the socket's completion port unless bit 0 of `hEvent` is set, `hEvent` signalled).
+//! Without a host table (a process whose ws2_32 offers none) the provider writes `InternalHigh`
+//! and `Internal` and signals `hEvent` itself; no completion-port packet is possible then.
+//!
+//! None of these calls re-enters the provider, so callers may hold a socket's `io` lock (the
+//! event-select record and its event are updated atomically that way).
+
+use crate::provider;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex};
+use ws2_abi as w;
+use ws2_abi::{
+    DWORD, DWORD_PTR, HANDLE, LPWSAOVERLAPPED, LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+    WS2EMU_HOST_TABLE, WSATHREADID,
+};
+
+/// The `lpCompleteIo` of the host table `ws2emu_attach_host` received (0: none).
+static COMPLETE_IO: AtomicUsize = AtomicUsize::new(0);
+
+/// Keeps the host's completion service (the table stays valid for the process's life).
+/// `WSAEFAULT` for NULL, `WSAEINVAL` for a table too small to hold `lpCompleteIo`.
+///
+/// # Safety
+/// `host` is NULL or points to a readable `WS2EMU_HOST_TABLE` prefix of `cbSize` bytes.
+pub unsafe fn attach(host: *const WS2EMU_HOST_TABLE) -> i32 {
+    if host.is_null() {
+        return w::WSAEFAULT;
+    }
+    // SAFETY: non-NULL and readable (contract); cbSize is its first member.
+    let size = unsafe { (*host).cbSize } as usize;
+    if size < std::mem::size_of::<WS2EMU_HOST_TABLE>() {
+        return w::WSAEINVAL;
+    }
+    // SAFETY: the table holds lpCompleteIo (size checked).
+    let complete = unsafe { (*host).lpCompleteIo };
+    COMPLETE_IO.store(complete.map_or(0, |f| f as usize), Ordering::Release);
+    0
+}
+
+fn complete_io() -> w::LPWS2EMU_COMPLETE_IO {
+    let f = COMPLETE_IO.load(Ordering::Acquire);
+    if f == 0 {
+        return None;
+    }
+    // SAFETY: the value was stored from a function pointer of exactly this type.
+    Some(unsafe {
+        std::mem::transmute::<
+            usize,
+            unsafe extern "system" fn(w::SOCKET, LPWSAOVERLAPPED, DWORD, DWORD) -> i32,
+        >(f)
+    })
+}
+
+/// WPUPostMessage (FALSE when the window is gone: nothing to do about it, as on Windows).
+pub fn post_message(hwnd: usize, msg: u32, wparam: usize, lparam: isize) -> bool {
+    let Some(post) = provider::upcalls().and_then(|u| u.lpWPUPostMessage) else {
+        return false;
+    };
+    // SAFETY: ws2_32's upcall with plain values.
+    unsafe { post(hwnd as w::HWND, msg, wparam, lparam) != w::FALSE }
+}
+
+/// WPUSetEvent (an event that is no longer valid is ignored, as Windows ignores it).
+pub fn set_event(event: usize) {
+    if event == 0 {
+        return;
+    }
+    if let Some(set) = provider::upcalls().and_then(|u| u.lpWPUSetEvent) {
+        let mut errno = 0;
+        // SAFETY: ws2_32's upcall; `errno` is a local.
+        unsafe { set(event as HANDLE, &mut errno) };
+    }
+}
+
+/// WPUResetEvent; the WSA error for an invalid event.
+pub fn reset_event(event: usize) -> Result<(), i32> {
+    if event == 0 {
+        return Ok(());
+    }
+    let reset = provider::upcalls()
+        .and_then(|u| u.lpWPUResetEvent)
+        .ok_or(w::WSANOTINITIALISED)?;
+    let mut errno = 0;
+    // SAFETY: ws2_32's upcall; `errno` is a local.
+    if unsafe { reset(event as HANDLE, &mut errno) } == w::FALSE {
+        return Err(errno);
+    }
+    Ok(())
+}
+
+/// Who is told when a request completes: the completion routine and the copied thread
+/// identity (`WSATHREADID` as two words, so that requests can cross threads), or nobody (the
+/// event and the completion port, through the host).
+#[derive(Clone, Copy, Debug)]
+pub struct Notify {
+    pub routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+    pub thread: (usize, usize),
+}
+
+/// One finished overlapped request.
+#[derive(Debug)]
+pub struct Completion {
+    /// The socket the request was issued on (its completion port gets the packet).
+    pub handle: usize,
+    pub overlapped: usize,
+    pub notify: Notify,
+    pub error: i32,
+    pub bytes: u32,
+    pub flags: u32,
+}
+
+/// The NTSTATUS the I/O manager leaves in `Internal` (as ws2_32's host service maps it).
+fn status(error: i32) -> u32 {
+    match error {
+        0 => 0,
+        w::WSAECONNRESET => w::STATUS_CONNECTION_RESET,
+        w::WSAECONNABORTED => w::STATUS_CONNECTION_ABORTED,
+        w::WSA_OPERATION_ABORTED => w::STATUS_CANCELLED,
+        _ => w::STATUS_UNSUCCESSFUL,
+    }
+}
+
+/// Wakes WSPGetOverlappedResult(fWait TRUE) callers after completions.
+static DONE: (Mutex<u64>, Condvar) = (Mutex::new(0), Condvar::new());
+
+/// Waits until `done()` holds, re-checking after every completion the provider delivers.
+pub fn wait_until(done: impl Fn() -> bool) {
+    let (lock, cv) = &DONE;
+    let mut guard = lock.lock().unwrap_or_else(|p| p.into_inner());
+    while !done() {
+        // A bounded wait re-checks even if a completion came from elsewhere.
+        guard = cv
+            .wait_timeout(guard, std::time::Duration::from_millis(200))
+            .unwrap_or_else(|p| p.into_inner())
+            .0;
+    }
+}
+
+struct Apc {
+    routine: unsafe extern "system" fn(DWORD, DWORD, LPWSAOVERLAPPED, DWORD),
+    error: i32,
+    bytes: u32,
+    overlapped: usize,
+    flags: u32,
+}
+
+/// The LPWSAUSERAPC queued for completion routines: unpacks its context and calls the
+/// application's routine, on the requesting thread during its alertable wait.
+unsafe extern "system" fn trampoline(context: DWORD_PTR) {
+    // SAFETY: `context` is the Box::into_raw of `deliver`, queued once and run once.
+    let apc = unsafe { Box::from_raw(context as *mut Apc) };
+    // SAFETY: the application's completion routine with the request's own overlapped.
+    unsafe {
+        (apc.routine)(
+            apc.error as DWORD,
+            apc.bytes,
+            apc.overlapped as LPWSAOVERLAPPED,
+            apc.flags,
+        )
+    };
+}
+
+/// Writes a request's result and announces it by the mechanism the application chose. Called
+/// without socket locks (a completion may be observed and a new request issued at once).
+pub fn deliver(c: Completion) {
+    let ov = c.overlapped as LPWSAOVERLAPPED;
+    // SAFETY: the overlapped belongs to a request that is still pending (the application must
+    // keep it valid until completion); the fields are written before completion is announced.
+    unsafe {
+        std::ptr::addr_of_mut!((*ov).Offset).write_volatile(c.flags);
+        std::ptr::addr_of_mut!((*ov).OffsetHigh).write_volatile(c.error as u32);
+    }
+    if let Some(routine) = c.notify.routine {
+        // SAFETY: as above; Internal/InternalHigh are read concurrently by pollers, hence the
+        // atomics (InternalHigh first, Internal released last).
+        unsafe {
+            let high = AtomicUsize::from_ptr(std::ptr::addr_of_mut!((*ov).InternalHigh));
+            let internal = AtomicUsize::from_ptr(std::ptr::addr_of_mut!((*ov).Internal));
+            high.store(c.bytes as usize, Ordering::Relaxed);
+            internal.store(status(c.error) as usize, Ordering::Release);
+        }
+        let apc = Box::into_raw(Box::new(Apc {
+            routine,
+            error: c.error,
+            bytes: c.bytes,
+            overlapped: c.overlapped,
+            flags: c.flags,
+        }));
+        let mut thread = WSATHREADID {
+            ThreadHandle: c.notify.thread.0 as HANDLE,
+            Reserved: c.notify.thread.1,
+        };
+        let queued = provider::upcalls()
+            .and_then(|u| u.lpWPUQueueApc)
+            .map(|queue| {
+                let mut errno = 0;
+                // SAFETY: ws2_32's upcall with a local copy of the thread identity.
+                unsafe { queue(&mut thread, Some(trampoline), apc as DWORD_PTR, &mut errno) }
+            });
+        if queued != Some(0) {
+            // The thread is gone (its routines never run, as on Windows): free the context.
+            // SAFETY: not queued, so still ours.
+            drop(unsafe { Box::from_raw(apc) });
+        }
+    } else if let Some(complete) = complete_io() {
+        // SAFETY: the host's service with a registered socket and a pending overlapped.
+        unsafe { complete(c.handle as w::SOCKET, ov, c.error as DWORD, c.bytes) };
+    } else {
+        // SAFETY: as for the routine case.
+        let event = unsafe {
+            let high = AtomicUsize::from_ptr(std::ptr::addr_of_mut!((*ov).InternalHigh));
+            let internal = AtomicUsize::from_ptr(std::ptr::addr_of_mut!((*ov).Internal));
+            high.store(c.bytes as usize, Ordering::Relaxed);
+            internal.store(status(c.error) as usize, Ordering::Release);
+            std::ptr::addr_of!((*ov).hEvent).read_volatile() as usize
+        };
+        set_event(event & !1);
+    }
+    let (lock, cv) = &DONE;
+    *lock.lock().unwrap_or_else(|p| p.into_inner()) += 1;
+    cv.notify_all();
+}
+
+/// Starts a request on `ov`: `Internal` = STATUS_PENDING (0x103), `InternalHigh` = 0, and (no
+/// completion routine) its event reset (bit 0 masked), as the I/O manager does.
+///
+/// # Safety
+/// `ov` is a valid, writable WSAOVERLAPPED.
+pub unsafe fn begin(ov: LPWSAOVERLAPPED, routine: bool) -> Result<(), i32> {
+    // SAFETY: valid and writable (contract).
+    let event = unsafe {
+        AtomicUsize::from_ptr(std::ptr::addr_of_mut!((*ov).InternalHigh))
+            .store(0, Ordering::Relaxed);
+        AtomicUsize::from_ptr(std::ptr::addr_of_mut!((*ov).Internal))
+            .store(w::WSS_OPERATION_IN_PROGRESS, Ordering::Release);
+        std::ptr::addr_of!((*ov).hEvent).read() as usize
+    };
+    if !routine {
+        reset_event(event & !1)?;
+    }
+    Ok(())
+}
+
+/// `ov->Internal` (acquire: a reader that sees the final value sees the byte count).
+///
+/// # Safety
+/// `ov` is a valid WSAOVERLAPPED.
+pub unsafe fn internal(ov: LPWSAOVERLAPPED) -> usize {
+    // SAFETY: valid (contract); concurrently written by completions, hence the atomic.
+    unsafe { AtomicUsize::from_ptr(std::ptr::addr_of_mut!((*ov).Internal)).load(Ordering::Acquire) }
+}
