@@ -57,6 +57,7 @@ EXPORT int WSPAPI WSPStartup(WORD version, LPWSPDATA data, LPWSAPROTOCOL_INFOW i
 typedef struct {
     DWORD cbSize;
     int (WSPAPI *lpCompleteIo)(SOCKET s, LPWSAOVERLAPPED ov, DWORD error, DWORD bytes);
+    void (WSPAPI *lpSetLastError)(int error);
 } WS2EMU_HOST_TABLE;
 
 EXPORT int host_attached;

@@ -18,13 +18,20 @@ pub type LPWS2EMU_COMPLETE_IO = Option<
     ) -> i32,
 >;
 
+/// Sets the calling thread's Winsock last error (`WSASetLastError`): how functions a provider
+/// hands out directly (AcceptEx, ConnectEx, ... through SIO_GET_EXTENSION_FUNCTION_POINTER)
+/// report errors, as mswsock's do on Windows.
+pub type LPWS2EMU_SET_LAST_ERROR = Option<unsafe extern "system" fn(error: i32)>;
+
 /// Host services libws2_32 offers a provider that asks for them (`ws2emu_attach_host`).
+/// Members are only ever appended; a provider reads a member only when `cbSize` covers it.
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct WS2EMU_HOST_TABLE {
     /// `size_of::<WS2EMU_HOST_TABLE>()`, so that later versions can append members.
     pub cbSize: DWORD,
     pub lpCompleteIo: LPWS2EMU_COMPLETE_IO,
+    pub lpSetLastError: LPWS2EMU_SET_LAST_ERROR,
 }
 
 /// The optional provider export `ws2emu_attach_host`, called by the loader right after a

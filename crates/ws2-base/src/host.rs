@@ -25,6 +25,8 @@ use ws2_abi::{
 
 /// The `lpCompleteIo` of the host table `ws2emu_attach_host` received (0: none).
 static COMPLETE_IO: AtomicUsize = AtomicUsize::new(0);
+/// The `lpSetLastError` of that table (0: none).
+static SET_LAST_ERROR: AtomicUsize = AtomicUsize::new(0);
 
 /// Keeps the host's completion service (the table stays valid for the process's life).
 /// `WSAEFAULT` for NULL, `WSAEINVAL` for a table too small to hold `lpCompleteIo`.
@@ -40,10 +42,22 @@ pub unsafe fn attach(host: *const WS2EMU_HOST_TABLE) -> i32 {
     if size < std::mem::size_of::<WS2EMU_HOST_TABLE>() {
         return w::WSAEINVAL;
     }
-    // SAFETY: the table holds lpCompleteIo (size checked).
-    let complete = unsafe { (*host).lpCompleteIo };
+    // SAFETY: the table holds both members (size checked).
+    let (complete, set_last_error) = unsafe { ((*host).lpCompleteIo, (*host).lpSetLastError) };
     COMPLETE_IO.store(complete.map_or(0, |f| f as usize), Ordering::Release);
+    SET_LAST_ERROR.store(set_last_error.map_or(0, |f| f as usize), Ordering::Release);
     0
+}
+
+/// Sets the calling thread's Winsock last error through the host (the extension functions
+/// AcceptEx, ConnectEx, ... report errors that way, as mswsock's do). Without a host table it
+/// does nothing.
+pub fn set_last_error(code: i32) {
+    let f = SET_LAST_ERROR.load(Ordering::Acquire);
+    if f != 0 {
+        // SAFETY: the value was stored from the host's `void WSASetLastError(int)`.
+        unsafe { std::mem::transmute::<usize, unsafe extern "system" fn(i32)>(f)(code) };
+    }
 }
 
 fn complete_io() -> w::LPWS2EMU_COMPLETE_IO {

@@ -1517,7 +1517,7 @@ fn extension(body: impl FnOnce() -> WsaResult<()>) -> BOOL {
         Ok(Err(code)) => code,
         Err(_) => w::WSASYSCALLFAILURE,
     };
-    crate::sys::set_last_error(code);
+    crate::host::set_last_error(code);
     FALSE
 }
 

@@ -347,23 +347,3 @@ pub fn dup(fd: &OwnedFd) -> SysResult<OwnedFd> {
     fd.try_clone()
         .map_err(|e| e.raw_os_error().unwrap_or(libc::EBADF))
 }
-
-/// The calling thread's Winsock last error, set through ws2_32's `WSASetLastError` found in the
-/// process (the extension functions AcceptEx, ConnectEx, ... report errors that way, as
-/// mswsock's do). Without ws2_32 in the process's global scope it does nothing.
-pub fn set_last_error(code: i32) {
-    type SetLastError = unsafe extern "system" fn(i32);
-    static FOUND: std::sync::OnceLock<Option<SetLastError>> = std::sync::OnceLock::new();
-    let f = FOUND.get_or_init(|| {
-        // SAFETY: dlsym with RTLD_DEFAULT and a NUL-terminated name; the symbol, when found, is
-        // ws2_32's `void WSASetLastError(int)` (winsock2.h), which has this signature.
-        unsafe {
-            let p = libc::dlsym(libc::RTLD_DEFAULT, c"WSASetLastError".as_ptr());
-            (!p.is_null()).then(|| std::mem::transmute::<*mut libc::c_void, SetLastError>(p))
-        }
-    });
-    if let Some(f) = f {
-        // SAFETY: ws2_32's WSASetLastError takes a plain int.
-        unsafe { f(code) };
-    }
-}

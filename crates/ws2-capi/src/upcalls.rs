@@ -631,6 +631,7 @@ unsafe extern "system" fn host_complete_io(
 pub static HOST_TABLE: ws2_abi::WS2EMU_HOST_TABLE = ws2_abi::WS2EMU_HOST_TABLE {
     cbSize: std::mem::size_of::<ws2_abi::WS2EMU_HOST_TABLE>() as DWORD,
     lpCompleteIo: Some(host_complete_io),
+    lpSetLastError: Some(crate::last_error::WSASetLastError as unsafe extern "system" fn(i32)),
 };
 
 /// The table every WSPStartup receives (the same pointers in every copy, spec checklist 64).
