@@ -68,7 +68,10 @@ pub fn library_dir() -> PathBuf {
     BUILT.get_or_init(|| {
         let release = dir.ends_with("release");
         let status = Command::new(env!("CARGO"))
-            .args(["build", "--quiet", "-p", "ws2-capi", "--lib"])
+            // libws2_32 and, beside it (%WS2EMU_LIBDIR%'s default), the base provider.
+            .args([
+                "build", "--quiet", "-p", "ws2-capi", "-p", "ws2-base", "--lib",
+            ])
             .args(release.then_some("--release"))
             .current_dir(repo_root())
             .status()

@@ -6,6 +6,8 @@ use ws2emu_conformance::{check, programs};
 /// The programs this file runs; a new `tests/conformance/*.c` needs a line here and a test.
 const PROGRAMS: &[&str] = &[
     "before_startup",
+    "sockets_async_select",
+    "sockets_iocp",
     "upcall_completion",
     "upcall_events",
     "upcall_messages",
@@ -32,6 +34,16 @@ fn every_program_has_a_test() {
 #[test]
 fn before_startup() {
     check("before_startup");
+}
+
+#[test]
+fn sockets_async_select() {
+    check("sockets_async_select");
+}
+
+#[test]
+fn sockets_iocp() {
+    check("sockets_iocp");
 }
 
 #[test]
