@@ -7,6 +7,7 @@ use ws2emu_conformance::{check, programs};
 const PROGRAMS: &[&str] = &[
     "before_startup",
     "sockets_async_select",
+    "sockets_events",
     "sockets_iocp",
     "upcall_completion",
     "upcall_events",
@@ -39,6 +40,11 @@ fn before_startup() {
 #[test]
 fn sockets_async_select() {
     check("sockets_async_select");
+}
+
+#[test]
+fn sockets_events() {
+    check("sockets_events");
 }
 
 #[test]
