@@ -6,6 +6,7 @@
  * Spec: wpu-semantics.md §6; checklist items 83-84, 90, 97-100.
  */
 #include "wstest.h"
+#include <mswsock.h>
 
 #define KEY ((ULONG_PTR)0x4b4b)
 
@@ -158,11 +159,58 @@ static void test_completion_routine(void)
     closesocket(server);
 }
 
+/* AcceptEx and GetAcceptExSockaddrs as exported by mswsock, with an event. */
+static void test_accept_ex(void)
+{
+    SOCKADDR_IN a, mine, *local = NULL, *remote = NULL;
+    int len = sizeof a, local_len = 0, remote_len = 0;
+    char buffer[2 * (sizeof(SOCKADDR_IN) + 16)], got[8];
+    DWORD bytes = 0, xfer = 0, flags = 0;
+    WSAOVERLAPPED ov;
+    SOCKET l = socket(AF_INET, SOCK_STREAM, 0), as, c;
+    BOOL done;
+
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ok(bind(l, (SOCKADDR *)&a, sizeof a) == 0 && listen(l, 1) == 0 &&
+           getsockname(l, (SOCKADDR *)&a, &len) == 0,
+       "listener: %d\n", WSAGetLastError());
+    as = WSASocketW(AF_INET, SOCK_STREAM, IPPROTO_TCP, NULL, 0, WSA_FLAG_OVERLAPPED);
+    memset(&ov, 0, sizeof ov);
+    ov.hEvent = WSACreateEvent();
+    done = AcceptEx(l, as, buffer, 0, sizeof(SOCKADDR_IN) + 16, sizeof(SOCKADDR_IN) + 16, &bytes,
+                    &ov);
+    ok(done || WSAGetLastError() == ERROR_IO_PENDING, "AcceptEx: %d\n", WSAGetLastError());
+    c = socket(AF_INET, SOCK_STREAM, 0);
+    ok(connect(c, (SOCKADDR *)&a, sizeof a) == 0, "connect: %d\n", WSAGetLastError());
+    ok(WSAWaitForMultipleEvents(1, &ov.hEvent, FALSE, 5000, FALSE) == WSA_WAIT_EVENT_0,
+       "accepted\n");
+    ok(WSAGetOverlappedResult(l, &ov, &xfer, FALSE, &flags), "result: %d\n", WSAGetLastError());
+    ok(setsockopt(as, SOL_SOCKET, SO_UPDATE_ACCEPT_CONTEXT, (char *)&l, sizeof l) == 0,
+       "SO_UPDATE_ACCEPT_CONTEXT: %d\n", WSAGetLastError());
+    GetAcceptExSockaddrs(buffer, 0, sizeof(SOCKADDR_IN) + 16, sizeof(SOCKADDR_IN) + 16,
+                         (SOCKADDR **)&local, &local_len, (SOCKADDR **)&remote, &remote_len);
+    len = sizeof mine;
+    getsockname(c, (SOCKADDR *)&mine, &len);
+    ok(local && remote && local_len == sizeof(SOCKADDR_IN) && remote_len == sizeof(SOCKADDR_IN),
+       "sockaddrs: %d, %d\n", local_len, remote_len);
+    ok(remote && remote->sin_family == AF_INET && remote->sin_port == mine.sin_port,
+       "the remote address is the client's\n");
+    ok(local && local->sin_port == a.sin_port, "the local address is the listener's\n");
+    ok(send(c, "hi", 2, 0) == 2 && recv(as, got, sizeof got, 0) == 2, "data over it\n");
+    closesocket(c);
+    closesocket(as);
+    closesocket(l);
+    WSACloseEvent(ov.hEvent);
+}
+
 int main(void)
 {
     wst_start("sockets_iocp");
     wst_startup();
     test_echo_on_a_port();
     test_completion_routine();
+    test_accept_ex();
     return wst_end();
 }

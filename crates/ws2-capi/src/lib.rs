@@ -23,6 +23,7 @@ pub mod kernel32;
 pub mod last_error;
 pub mod loader;
 pub mod memory;
+pub mod mswsock;
 pub mod names;
 pub mod select;
 pub mod strings;
