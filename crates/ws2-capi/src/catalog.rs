@@ -238,6 +238,43 @@ pub fn to_ansi(info: &WSAPROTOCOL_INFOW) -> WSAPROTOCOL_INFOA {
     }
 }
 
+/// The UTF-16 form of an ANSI entry (`szProtocol` read as UTF-8, ws2emu's ANSI code page).
+pub fn from_ansi(info: &WSAPROTOCOL_INFOA) -> WSAPROTOCOL_INFOW {
+    let len = info.szProtocol.iter().position(|&c| c == 0).unwrap_or(256);
+    let bytes: Vec<u8> = info.szProtocol[..len].iter().map(|&c| c as u8).collect();
+    let mut wide = ws2_core::catalog::blank_protocol_info();
+    for (dst, src) in wide
+        .szProtocol
+        .iter_mut()
+        .take(255)
+        .zip(String::from_utf8_lossy(&bytes).encode_utf16())
+    {
+        *dst = src;
+    }
+    WSAPROTOCOL_INFOW {
+        dwServiceFlags1: info.dwServiceFlags1,
+        dwServiceFlags2: info.dwServiceFlags2,
+        dwServiceFlags3: info.dwServiceFlags3,
+        dwServiceFlags4: info.dwServiceFlags4,
+        dwProviderFlags: info.dwProviderFlags,
+        ProviderId: info.ProviderId,
+        dwCatalogEntryId: info.dwCatalogEntryId,
+        ProtocolChain: info.ProtocolChain,
+        iVersion: info.iVersion,
+        iAddressFamily: info.iAddressFamily,
+        iMaxSockAddr: info.iMaxSockAddr,
+        iMinSockAddr: info.iMinSockAddr,
+        iSocketType: info.iSocketType,
+        iProtocol: info.iProtocol,
+        iProtocolMaxOffset: info.iProtocolMaxOffset,
+        iNetworkByteOrder: info.iNetworkByteOrder,
+        iSecurityScheme: info.iSecurityScheme,
+        dwMessageSize: info.dwMessageSize,
+        dwProviderReserved: info.dwProviderReserved,
+        szProtocol: wide.szProtocol,
+    }
+}
+
 /// WSAEnumProtocolsA: WSAEnumProtocolsW with 372-byte `WSAPROTOCOL_INFOA` entries (sizes in
 /// the WSAENOBUFS case count those). Divergence: the ANSI code page is UTF-8.
 #[no_mangle]

@@ -274,6 +274,47 @@ pub unsafe extern "system" fn WSASocketW(
     })
 }
 
+/// WSASocketA: WSASocketW with an ANSI protocol info (converted; ws2emu's ANSI is UTF-8).
+#[no_mangle]
+pub unsafe extern "system" fn WSASocketA(
+    af: i32,
+    kind: i32,
+    protocol: i32,
+    info: LPWSAPROTOCOL_INFOA,
+    group: GROUP,
+    flags: DWORD,
+) -> SOCKET {
+    ffi_boundary("WSASocketA", INVALID, || {
+        // SAFETY: NULL or readable (contract).
+        let wide = unsafe { info.as_ref() }.map(crate::catalog::from_ansi);
+        let result = create_socket(af, kind, protocol, wide.as_ref(), group, flags);
+        creation("WSASocketA", result, || {
+            format!("{af}, {kind}, {protocol}, {info:?}, {group}, {flags:#x}")
+        })
+    })
+}
+
+/// WSADuplicateSocketA: WSADuplicateSocketW into an ANSI protocol info.
+#[no_mangle]
+pub unsafe extern "system" fn WSADuplicateSocketA(
+    s: SOCKET,
+    process: DWORD,
+    info: LPWSAPROTOCOL_INFOA,
+) -> i32 {
+    if info.is_null() {
+        return fail_api(WinError::WSAEFAULT, SOCKET_ERROR);
+    }
+    let mut wide = ws2_core::catalog::blank_protocol_info();
+    let r = api_int("WSADuplicateSocketA", s, |p, e| unsafe {
+        p.lpWSPDuplicateSocket.unwrap()(s, process, &mut wide, e)
+    });
+    if r == 0 {
+        // SAFETY: non-null and writable (contract).
+        unsafe { info.write(crate::catalog::to_ansi(&wide)) };
+    }
+    r
+}
+
 /// closesocket: the provider's WSPCloseSocket; an IFS registration ends with it.
 #[no_mangle]
 pub extern "system" fn closesocket(s: SOCKET) -> i32 {

@@ -163,6 +163,35 @@ static void errors_and_modes(void)
     closesocket(l);
 }
 
+/* WSASocketA from an ANSI protocol info, and WSADuplicateSocketA. */
+static void ansi_protocol_info(void)
+{
+    WSAPROTOCOL_INFOA infos[8], dup;
+    DWORD size = sizeof infos;
+    int n = WSAEnumProtocolsA(NULL, infos, &size), type = 0, len = sizeof type, udp = -1;
+    SOCKET s, t;
+    ok(n == 4, "WSAEnumProtocolsA: %d (%d)", n, WSAGetLastError());
+    for (int i = 0; i < n; i++)
+        if (infos[i].iProtocol == IPPROTO_UDP && infos[i].iAddressFamily == AF_INET)
+            udp = i;
+    ok(udp >= 0 && strcmp(infos[udp].szProtocol, "MSAFD Tcpip [UDP/IP]") == 0, "UDP entry");
+    s = WSASocketA(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, &infos[udp], 0, 0);
+    ok(s != INVALID_SOCKET, "WSASocketA: %d", WSAGetLastError());
+    ok(getsockopt(s, SOL_SOCKET, SO_TYPE, (char *)&type, &len) == 0 && type == SOCK_DGRAM,
+       "SO_TYPE %d", type);
+    closesocket(s);
+
+    t = socket(AF_INET, SOCK_STREAM, 0);
+    ok(WSADuplicateSocketA(t, GetCurrentProcessId(), &dup) == 0, "WSADuplicateSocketA: %d",
+       WSAGetLastError());
+    ok(dup.iSocketType == SOCK_STREAM && dup.iAddressFamily == AF_INET, "duplicate info");
+    WSASetLastError(0xdead);
+    ok(WSADuplicateSocketA(t, GetCurrentProcessId(), NULL) == SOCKET_ERROR &&
+           WSAGetLastError() == WSAEFAULT,
+       "NULL info: %d", WSAGetLastError());
+    closesocket(t);
+}
+
 int main(void)
 {
     WSADATA data;
@@ -180,6 +209,7 @@ int main(void)
     tcp_echo(AF_INET6);
     udp_echo();
     errors_and_modes();
+    ansi_protocol_info();
 
     ok(WSACleanup() == 0, "WSACleanup");
     WSASetLastError(0xdead);
