@@ -15,8 +15,8 @@ use ws2_abi::{
     WSA_INFINITE, WSPUPCALLTABLE,
 };
 use ws2_bench::{
-    compare, dup_close, online_cpus, partner_cpu, pin_to_cpu, poll_readable, scaled,
-    set_partner_cpu, time_per_op, Bound, EventFd, RawQueue, Row, MAIN_CPU,
+    compare, dup_close, eventfd_ping_pong, online_cpus, partner_cpu, pin_to_cpu, ping_pong,
+    poll_readable, scaled, set_partner_cpu, time_per_op, Bound, EventFd, RawQueue, Row, MAIN_CPU,
 };
 
 /// Repetitions per benchmark (after one discarded repetition).
@@ -36,25 +36,6 @@ impl Sendable {
 
 fn table() -> WSPUPCALLTABLE {
     upcall_table()
-}
-
-/// Runs a two-thread ping-pong: `partner(total)` on the partner CPU answers `total` rounds,
-/// `round` on this thread does one round trip. Nanoseconds per one-way hop.
-fn ping_pong(
-    warmup: u64,
-    rounds: u64,
-    partner: impl FnOnce(u64) + Send,
-    round: impl FnMut(),
-) -> f64 {
-    std::thread::scope(|s| {
-        let h = s.spawn(move || {
-            pin_to_cpu(partner_cpu());
-            partner(warmup + rounds);
-        });
-        let ns = time_per_op(warmup, rounds, round);
-        h.join().expect("partner thread");
-        ns / 2.0
-    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -123,32 +104,6 @@ fn event_ping_pong_ours(rounds: u64, auto_reset: bool) -> f64 {
         assert_eq!(CloseHandle(e.handle()), TRUE);
     }
     ns
-}
-
-/// `via_poll`: each side sleeps in poll(2) and then reads, instead of sleeping in read(2).
-fn event_ping_pong_raw(rounds: u64, via_poll: bool) -> f64 {
-    let (a, b) = (EventFd::blocking(), EventFd::blocking());
-    let wait = |fd: &EventFd| {
-        if via_poll {
-            fd.poll_then_read();
-        } else {
-            fd.read();
-        }
-    };
-    ping_pong(
-        rounds / 10,
-        rounds,
-        |total| {
-            for _ in 0..total {
-                wait(&a);
-                b.write();
-            }
-        },
-        || {
-            a.write();
-            wait(&b);
-        },
-    )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -388,7 +343,7 @@ fn main() {
                 Bound::Ratio(1.2),
                 REPS,
                 || event_ping_pong_ours(rounds, true),
-                || event_ping_pong_raw(rounds, false),
+                || eventfd_ping_pong(rounds, false),
             ));
         }
         let name = format!("1b  manual-reset, +WPUResetEvent {place}");
@@ -398,7 +353,7 @@ fn main() {
                 Bound::Ratio(1.2),
                 REPS,
                 || event_ping_pong_ours(rounds, false),
-                || event_ping_pong_raw(rounds, false),
+                || eventfd_ping_pong(rounds, false),
             ));
         }
         let name = format!("1r  ref: raw poll+read vs read {place}");
@@ -407,8 +362,8 @@ fn main() {
                 &name,
                 Bound::Info,
                 REPS,
-                || event_ping_pong_raw(rounds, true),
-                || event_ping_pong_raw(rounds, false),
+                || eventfd_ping_pong(rounds, true),
+                || eventfd_ping_pong(rounds, false),
             ));
         }
         let name = format!("2  WPUQueueApc -> SleepEx runs it {place}");
@@ -587,14 +542,14 @@ fn main() {
 
 /// 3. WPUPostMessage -> GetMessageW returns.
 mod messages {
-    use super::{ping_pong, table, Sendable};
+    use super::{table, Sendable};
     use std::sync::{mpsc, OnceLock};
     use ws2_32::upcalls::upcall_table;
     use ws2_32::user32::{
         CreateWindowExW, DefWindowProcW, DestroyWindow, GetMessageW, RegisterClassW,
     };
     use ws2_abi::{HWND, HWND_MESSAGE, MSG, TRUE, WM_USER, WNDCLASSW};
-    use ws2_bench::{partner_cpu, pin_to_cpu, time_per_op, RawQueue};
+    use ws2_bench::{partner_cpu, pin_to_cpu, ping_pong, time_per_op, RawQueue};
 
     /// A message-only window of the calling thread (the class is registered once).
     fn create_window() -> Sendable {

@@ -1,7 +1,8 @@
-//! Benchmarks of the WPU upcall runtime against the raw POSIX primitives it is built on.
+//! Benchmarks of the WPU upcall runtime and of the socket stack against the raw POSIX
+//! primitives they are built on.
 //!
-//! Run everything with `cargo bench -p ws2-bench` (the `upcalls` bench target, a release build
-//! with `harness = false`). It prints one line per benchmark: the ws2emu time, the time of the
+//! Run everything with `cargo bench -p ws2-bench` (the `upcalls` and `sockets` bench targets,
+//! release builds with `harness = false`; `--bench sockets` runs one). It prints one line per benchmark: the ws2emu time, the time of the
 //! raw POSIX counterpart measured in the same run with the same thread placement, their ratio,
 //! the bound from the issue and PASS/MISS. Results and their analysis live in `BENCHMARKS.md`.
 //!
@@ -28,6 +29,23 @@
 //! handle-table read without the C boundary; `5c`/`5t`: the catalog clone and the handle-table
 //! part of 5).
 //!
+//! The `sockets` target (issues 5 and 6) drives the whole stack as an application does: the
+//! client API (`ws2_32::client`: catalog, loader, the built-in base provider libws2_base.so,
+//! which it builds and finds through `%WS2EMU_LIBDIR%`), against libc sockets:
+//!
+//! | # | ws2emu | raw counterpart |
+//! |---|---|---|
+//! | 1 | 64-byte TCP echo round trip on loopback, `send`/`recv` on both sides (bounds 1.15× issue 5, 1.2× issue 6 as line `1c`) | the same with blocking libc sockets |
+//! | 2 | one-way TCP bulk transfer, 64 KiB `send`s, receiver on the partner CPU (throughput, ≥ 0.9×) | the same with libc |
+//! | 3 | `socket` + `closesocket` | `socket` + `close` |
+//! | 4 | `WSASetEvent` → `WSAWaitForMultipleEvents` ping-pong (`WSACreateEvent` events are manual-reset: the waiter `WSAResetEvent`s) | eventfd ping-pong |
+//! | 5 | round trip: overlapped `WSARecv` with an event, `send`, wait, `WSAGetOverlappedResult` (the echo side is a raw socket) | a completion thread on the main CPU sleeps in `recv` and writes an eventfd the main thread reads |
+//!
+//! Echo times are per round trip. References: `1d` (the base provider's WSPSend/WSPRecv called
+//! directly, without the client API), `1p` (raw echo with the base provider's syscall pattern:
+//! non-blocking descriptors, `recv`, EAGAIN, `poll`, `recv`), `4r` (raw `poll`+`read` vs `read`),
+//! `5r` (line 5 against a plain blocking `recv` on the main thread).
+//!
 //! # Method
 //!
 //! - Placement: the measuring thread is pinned to CPU 0 and the partner thread (ping-pongs, the
@@ -41,9 +59,11 @@
 //!   printed next to each time is the interquartile range in percent of the median.
 //! - Return values are checked on every iteration on both sides (a failed call would otherwise
 //!   be measured as a fast one); the check is one comparison.
-//! - Environment: `WS2BENCH_SCALE` multiplies the iteration counts (default 1; 0.1 for a quick
-//!   smoke run).
-#![allow(unsafe_code)] // libc calls (eventfd, poll, dup, sched_setaffinity), each with a SAFETY note
+//! - Environment: `WS2BENCH_SCALE` multiplies the iteration counts and the bulk transfer's size
+//!   (default 1, i.e. 1 GiB; 0.1 for a quick smoke run; the run prints the size used).
+//! - Bulk transfers: 7 repetitions; a repetition's throughput is the size over the time from the
+//!   first `send` until the receiver has every byte; the line shows median throughputs.
+#![allow(unsafe_code)] // libc calls (eventfd, poll, dup, socket, sched_setaffinity), each with a SAFETY note
 
 use std::collections::VecDeque;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
@@ -230,6 +250,235 @@ pub fn compare(
         raw,
         raw_spread,
         bound,
+    }
+}
+
+/// One throughput line (bulk transfers): ws2emu's and the raw side's throughput (median over
+/// repetitions, IQR in percent of the median), their ratio and the minimum ratio from the issue.
+#[derive(Debug)]
+pub struct Throughput {
+    pub name: String,
+    /// Bytes per second.
+    pub ours: f64,
+    pub ours_spread: f64,
+    /// Bytes per second.
+    pub raw: f64,
+    pub raw_spread: f64,
+    /// ours / raw must be at least this.
+    pub min_ratio: f64,
+}
+
+impl Throughput {
+    pub fn ratio(&self) -> f64 {
+        self.ours / self.raw
+    }
+
+    pub fn passes(&self) -> bool {
+        self.ratio() >= self.min_ratio
+    }
+}
+
+impl std::fmt::Display for Throughput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        const GIB: f64 = (1u64 << 30) as f64;
+        let ours = format!("{:.2} GiB/s ({:.0}%)", self.ours / GIB, self.ours_spread);
+        let raw = format!("{:.2} GiB/s ({:.0}%)", self.raw / GIB, self.raw_spread);
+        write!(
+            f,
+            "{:<44} {:>16} {:>16} {:>7.2}x {:>9}  {}",
+            self.name,
+            ours,
+            raw,
+            self.ratio(),
+            format!(">={:.2}x", self.min_ratio),
+            if self.passes() { "PASS" } else { "MISS" }
+        )
+    }
+}
+
+/// As [`compare`] for bulk transfers: each closure moves `bytes` once and returns the seconds it
+/// took; the line holds the median throughputs.
+pub fn compare_throughput(
+    name: &str,
+    min_ratio: f64,
+    reps: usize,
+    bytes: u64,
+    mut ours: impl FnMut() -> f64,
+    mut raw: impl FnMut() -> f64,
+) -> Throughput {
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    for rep in 0..=reps {
+        let (x, y) = (ours(), raw());
+        if rep > 0 {
+            a.push(bytes as f64 / x);
+            b.push(bytes as f64 / y);
+        }
+    }
+    let (ours, ours_spread) = median_and_spread(&a);
+    let (raw, raw_spread) = median_and_spread(&b);
+    Throughput {
+        name: name.to_string(),
+        ours,
+        ours_spread,
+        raw,
+        raw_spread,
+        min_ratio,
+    }
+}
+
+/// Runs a two-thread ping-pong: `partner(total)` on the partner CPU answers `warmup + rounds`
+/// rounds, `round` on this thread does one round trip (`warmup` untimed ones first).
+/// Nanoseconds per round trip.
+pub fn ping_pong_round_trip(
+    warmup: u64,
+    rounds: u64,
+    partner: impl FnOnce(u64) + Send,
+    round: impl FnMut(),
+) -> f64 {
+    std::thread::scope(|s| {
+        let h = s.spawn(move || {
+            pin_to_cpu(partner_cpu());
+            partner(warmup + rounds);
+        });
+        let ns = time_per_op(warmup, rounds, round);
+        h.join().expect("partner thread");
+        ns
+    })
+}
+
+/// [`ping_pong_round_trip`] per one-way hop (round trip / 2).
+pub fn ping_pong(
+    warmup: u64,
+    rounds: u64,
+    partner: impl FnOnce(u64) + Send,
+    round: impl FnMut(),
+) -> f64 {
+    ping_pong_round_trip(warmup, rounds, partner, round) / 2.0
+}
+
+/// The raw event ping-pong: two threads, two blocking eventfds, `write` + `read`; nanoseconds
+/// per one-way hop. `via_poll`: each side sleeps in poll(2) and then reads, instead of sleeping
+/// in read(2).
+pub fn eventfd_ping_pong(rounds: u64, via_poll: bool) -> f64 {
+    let (a, b) = (EventFd::blocking(), EventFd::blocking());
+    let wait = |fd: &EventFd| {
+        if via_poll {
+            fd.poll_then_read();
+        } else {
+            fd.read();
+        }
+    };
+    ping_pong(
+        rounds / 10,
+        rounds,
+        |total| {
+            for _ in 0..total {
+                wait(&a);
+                b.write();
+            }
+        },
+        || {
+            a.write();
+            wait(&b);
+        },
+    )
+}
+
+/// Raw Linux TCP over loopback: the counterpart of the socket benchmarks. Connections are set up
+/// with `std::net` (blocking libc sockets) and measured with `libc::send`/`recv`/`socket`/`close`
+/// directly.
+pub mod raw {
+    use std::net::{Ipv4Addr, TcpListener, TcpStream};
+    use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+
+    /// A connected pair of blocking TCP sockets on 127.0.0.1 (client, server side).
+    pub fn tcp_pair() -> (OwnedFd, OwnedFd) {
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind");
+        let client = TcpStream::connect(listener.local_addr().unwrap()).expect("connect");
+        let (server, _) = listener.accept().expect("accept");
+        (client.into(), server.into())
+    }
+
+    /// `send(2)` until all of `buf` went out.
+    #[inline]
+    pub fn send_all(fd: &OwnedFd, mut buf: &[u8]) {
+        while !buf.is_empty() {
+            // SAFETY: `buf` is readable for its length during the call.
+            let n = unsafe { libc::send(fd.as_raw_fd(), buf.as_ptr().cast(), buf.len(), 0) };
+            assert!(n > 0, "send: {}", std::io::Error::last_os_error());
+            buf = &buf[n as usize..];
+        }
+    }
+
+    /// `recv(2)` until `buf` is full.
+    #[inline]
+    pub fn recv_exact(fd: &OwnedFd, buf: &mut [u8]) {
+        let mut got = 0;
+        while got < buf.len() {
+            got += recv_some(fd, &mut buf[got..]);
+        }
+    }
+
+    /// One `recv(2)`; the byte count (0 only at end of stream).
+    #[inline]
+    pub fn recv_some(fd: &OwnedFd, buf: &mut [u8]) -> usize {
+        // SAFETY: `buf` is writable for its length during the call.
+        let n = unsafe { libc::recv(fd.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len(), 0) };
+        assert!(n >= 0, "recv: {}", std::io::Error::last_os_error());
+        n as usize
+    }
+
+    /// Sets O_NONBLOCK on `fd` (how the base provider keeps every descriptor).
+    pub fn set_nonblocking(fd: &OwnedFd) {
+        // SAFETY: fcntl with F_GETFL/F_SETFL takes plain integers.
+        unsafe {
+            let flags = libc::fcntl(fd.as_raw_fd(), libc::F_GETFL);
+            assert!(
+                flags >= 0
+                    && libc::fcntl(fd.as_raw_fd(), libc::F_SETFL, flags | libc::O_NONBLOCK) == 0
+            );
+        }
+    }
+
+    /// A blocking receive emulated on a non-blocking descriptor, as the base provider does it:
+    /// `recv`; on EAGAIN `poll` for POLLIN, then `recv` again. Until `buf` is full.
+    #[inline]
+    pub fn recv_exact_polling(fd: &OwnedFd, buf: &mut [u8]) {
+        let mut got = 0;
+        while got < buf.len() {
+            let rest = &mut buf[got..];
+            // SAFETY: `rest` is writable for its length during the call.
+            let n = unsafe { libc::recv(fd.as_raw_fd(), rest.as_mut_ptr().cast(), rest.len(), 0) };
+            if n > 0 {
+                got += n as usize;
+                continue;
+            }
+            let e = std::io::Error::last_os_error();
+            assert!(n < 0 && e.raw_os_error() == Some(libc::EAGAIN), "recv: {e}");
+            let mut fds = [libc::pollfd {
+                fd: fd.as_raw_fd(),
+                events: libc::POLLIN,
+                revents: 0,
+            }];
+            assert_eq!(crate::poll_readable(&mut fds), 1, "poll");
+        }
+    }
+
+    /// `socket(AF_INET, SOCK_STREAM, 0)` + `close`.
+    #[inline]
+    pub fn socket_close() {
+        // SAFETY: plain integers; the descriptor is closed right away and never used otherwise.
+        unsafe {
+            let fd: RawFd = libc::socket(libc::AF_INET, libc::SOCK_STREAM, 0);
+            assert!(fd >= 0, "socket");
+            libc::close(fd);
+        }
+    }
+
+    /// `shutdown(fd, SHUT_WR)`: the end of a bulk transfer.
+    pub fn shutdown_send(fd: &OwnedFd) {
+        // SAFETY: plain integers.
+        assert_eq!(unsafe { libc::shutdown(fd.as_raw_fd(), libc::SHUT_WR) }, 0);
     }
 }
 
