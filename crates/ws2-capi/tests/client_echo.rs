@@ -6,7 +6,14 @@ mod common;
 
 use std::process::Command;
 
+/// Builds the client once per test process (the tests of this file run in parallel and must
+/// not rebuild, or delete, the executable another one is running).
 fn build_client() -> std::path::PathBuf {
+    static BUILT: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    BUILT.get_or_init(build_client_once).clone()
+}
+
+fn build_client_once() -> std::path::PathBuf {
     common::shared_library();
     let status = Command::new(env!("CARGO"))
         .args(["build", "--quiet", "-p", "ws2-base", "--lib"])

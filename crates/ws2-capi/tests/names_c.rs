@@ -12,7 +12,14 @@ fn source() -> PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/c/names.c")
 }
 
+/// Builds names.c once per test process (the tests of this file run in parallel and must not
+/// rebuild, or delete, the executable another one is running).
 fn build() -> PathBuf {
+    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BUILT.get_or_init(build_once).clone()
+}
+
+fn build_once() -> PathBuf {
     common::shared_library();
     let status = Command::new(env!("CARGO"))
         .args(["build", "--quiet", "-p", "ws2-base", "--lib"])

@@ -99,6 +99,9 @@ enum Slot {
 #[derive(Default)]
 struct State {
     slots: HashMap<GuidKey, Slot>,
+    /// Started providers by the catalog id they were asked for: the hot path of every socket
+    /// call, which needs no catalog copy once a provider runs.
+    by_id: HashMap<u32, Arc<Provider>>,
     /// Started providers in start order (cleanup runs in reverse).
     order: Vec<GuidKey>,
 }
@@ -196,6 +199,16 @@ impl Loader {
     /// Starts the provider of catalog entry `catalog_id`, or returns the one already started
     /// for its GUID. WSAEINVAL for an unknown catalog id.
     pub fn start(&self, catalog_id: u32) -> Result<Arc<Provider>> {
+        if let Some(provider) = self.state().by_id.get(&catalog_id) {
+            return Ok(provider.clone());
+        }
+        let provider = self.start_entry(catalog_id)?;
+        self.state().by_id.insert(catalog_id, provider.clone());
+        Ok(provider)
+    }
+
+    /// [`start`](Self::start) without the by-id index: reads the catalog entry.
+    fn start_entry(&self, catalog_id: u32) -> Result<Arc<Provider>> {
         let (info, path) = {
             let catalog = runtime().catalog();
             let entry = catalog.by_id(catalog_id).ok_or(WinError::WSAEINVAL)?;
@@ -306,6 +319,7 @@ impl Loader {
     pub fn cleanup_all(&self) -> usize {
         let providers: Vec<Arc<Provider>> = {
             let mut state = self.state();
+            state.by_id.clear();
             let order = std::mem::take(&mut state.order);
             order
                 .iter()
