@@ -48,7 +48,7 @@ fn profile_dir() -> std::path::PathBuf {
 }
 
 /// Builds the base provider in this profile's directory and starts Winsock with the default
-/// catalog, the base provider found at %WS2EMU_LIBDIR% (as crates/ws2-capi/tests/client_echo.rs
+/// catalog, the base provider found at %WS2EMU_LIBDIR% (as tests/conformance/sockets_client.c (the whole stack from C)
 /// and crates/ws2-loader/tests/loader_real_base.rs do).
 fn start_winsock() {
     let dir = profile_dir();

@@ -267,9 +267,16 @@ fn check_run(name: &str, how: &str, output: &Output, timed_out: bool) {
 }
 
 /// Runs the compiled program natively.
+/// A command for a conformance program: never a user's catalog (the built-in default is used).
+fn program(exe: &Path) -> Command {
+    let mut command = Command::new(exe);
+    command.env_remove("WS2EMU_CATALOG");
+    command
+}
+
 pub fn run_native(name: &str, exe: &Path) {
     let started = Instant::now();
-    let (output, timed_out) = run_with_timeout(&mut Command::new(exe), NATIVE_TIMEOUT);
+    let (output, timed_out) = run_with_timeout(&mut program(exe), NATIVE_TIMEOUT);
     check_run(name, "native", &output, timed_out);
     eprintln!("          ({:.2} s)", started.elapsed().as_secs_f64());
 }
@@ -300,6 +307,7 @@ pub fn run_valgrind(name: &str, exe: &Path) {
     let started = Instant::now();
     let mut command = Command::new("valgrind");
     command
+        .env_remove("WS2EMU_CATALOG")
         .args([
             "--error-exitcode=99",
             "--leak-check=full",

@@ -6,7 +6,10 @@ use ws2emu_conformance::{check, programs};
 /// The programs this file runs; a new `tests/conformance/*.c` needs a line here and a test.
 const PROGRAMS: &[&str] = &[
     "before_startup",
+    "catalog_wsc",
+    "names",
     "sockets_async_select",
+    "sockets_client",
     "sockets_events",
     "sockets_iocp",
     "upcall_completion",
@@ -40,6 +43,21 @@ fn before_startup() {
 #[test]
 fn sockets_async_select() {
     check("sockets_async_select");
+}
+
+#[test]
+fn catalog_wsc() {
+    check("catalog_wsc");
+}
+
+#[test]
+fn names() {
+    check("names");
+}
+
+#[test]
+fn sockets_client() {
+    check("sockets_client");
 }
 
 #[test]

@@ -1,5 +1,6 @@
 /*
- * A Winsock client as Windows code writes it, run through the whole stack: libws2_32's client
+ * A Winsock client as Windows code writes it (with its own minimal ok(), as a ported program
+ * would have), run through the whole stack: libws2_32's client
  * API, the default catalog, the loader and the built-in base provider (libws2_base.so).
  * TCP and UDP echo over loopback (IPv4, and IPv6 when the machine has ::1), blocking and
  * non-blocking, and the documented error codes.
@@ -215,6 +216,6 @@ int main(void)
     WSASetLastError(0xdead);
     ok(socket(AF_INET, SOCK_STREAM, 0) == INVALID_SOCKET && WSAGetLastError() == WSANOTINITIALISED,
        "after WSACleanup: %d", WSAGetLastError());
-    printf("%d passed, %d failed\n", passed, failed);
+    printf("sockets_client: %d passed, %d failed\n", passed, failed);
     return failed != 0;
 }
