@@ -184,6 +184,22 @@ fn check_completion_mode(
     }
 }
 
+/// Runs an overlapped-capable call: the completion-mode check, then the provider slot with the
+/// calling thread's WSATHREADID.
+fn api_overlapped(
+    name: &str,
+    s: SOCKET,
+    ov: LPWSAOVERLAPPED,
+    routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+    call: impl FnOnce(&WSPPROC_TABLE, LPWSATHREADID, *mut i32) -> i32,
+) -> i32 {
+    if let Err(e) = check_completion_mode(s, ov, routine) {
+        return fail_api(e, SOCKET_ERROR);
+    }
+    let mut tid = thread_id();
+    api_int(name, s, |p, e| call(p, &mut tid, e))
+}
+
 /// Creates a socket through the catalog: the entry `info` names, or the first entry matching
 /// the triple; then the top provider's WSPSocket with that entry.
 fn create_socket(
@@ -535,12 +551,8 @@ pub unsafe extern "system" fn WSASend(
     ov: LPWSAOVERLAPPED,
     routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
 ) -> i32 {
-    if let Err(e) = check_completion_mode(s, ov, routine) {
-        return fail_api(e, SOCKET_ERROR);
-    }
-    let mut tid = thread_id();
-    api_int("WSASend", s, |p, e| unsafe {
-        p.lpWSPSend.unwrap()(s, bufs, count, sent, flags, ov, routine, &mut tid, e)
+    api_overlapped("WSASend", s, ov, routine, |p, tid, e| unsafe {
+        p.lpWSPSend.unwrap()(s, bufs, count, sent, flags, ov, routine, tid, e)
     })
 }
 
@@ -554,12 +566,8 @@ pub unsafe extern "system" fn WSARecv(
     ov: LPWSAOVERLAPPED,
     routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
 ) -> i32 {
-    if let Err(e) = check_completion_mode(s, ov, routine) {
-        return fail_api(e, SOCKET_ERROR);
-    }
-    let mut tid = thread_id();
-    api_int("WSARecv", s, |p, e| unsafe {
-        p.lpWSPRecv.unwrap()(s, bufs, count, received, flags, ov, routine, &mut tid, e)
+    api_overlapped("WSARecv", s, ov, routine, |p, tid, e| unsafe {
+        p.lpWSPRecv.unwrap()(s, bufs, count, received, flags, ov, routine, tid, e)
     })
 }
 
@@ -575,14 +583,8 @@ pub unsafe extern "system" fn WSASendTo(
     ov: LPWSAOVERLAPPED,
     routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
 ) -> i32 {
-    if let Err(e) = check_completion_mode(s, ov, routine) {
-        return fail_api(e, SOCKET_ERROR);
-    }
-    let mut tid = thread_id();
-    api_int("WSASendTo", s, |p, e| unsafe {
-        p.lpWSPSendTo.unwrap()(
-            s, bufs, count, sent, flags, to, tolen, ov, routine, &mut tid, e,
-        )
+    api_overlapped("WSASendTo", s, ov, routine, |p, tid, e| unsafe {
+        p.lpWSPSendTo.unwrap()(s, bufs, count, sent, flags, to, tolen, ov, routine, tid, e)
     })
 }
 
@@ -598,13 +600,9 @@ pub unsafe extern "system" fn WSARecvFrom(
     ov: LPWSAOVERLAPPED,
     routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
 ) -> i32 {
-    if let Err(e) = check_completion_mode(s, ov, routine) {
-        return fail_api(e, SOCKET_ERROR);
-    }
-    let mut tid = thread_id();
-    api_int("WSARecvFrom", s, |p, e| unsafe {
+    api_overlapped("WSARecvFrom", s, ov, routine, |p, tid, e| unsafe {
         p.lpWSPRecvFrom.unwrap()(
-            s, bufs, count, received, flags, from, fromlen, ov, routine, &mut tid, e,
+            s, bufs, count, received, flags, from, fromlen, ov, routine, tid, e,
         )
     })
 }
@@ -724,13 +722,9 @@ pub unsafe extern "system" fn WSAIoctl(
     ov: LPWSAOVERLAPPED,
     routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
 ) -> i32 {
-    if let Err(e) = check_completion_mode(s, ov, routine) {
-        return fail_api(e, SOCKET_ERROR);
-    }
-    let mut tid = thread_id();
-    api_int("WSAIoctl", s, |p, e| unsafe {
+    api_overlapped("WSAIoctl", s, ov, routine, |p, tid, e| unsafe {
         p.lpWSPIoctl.unwrap()(
-            s, code, input, in_len, output, out_len, returned, ov, routine, &mut tid, e,
+            s, code, input, in_len, output, out_len, returned, ov, routine, tid, e,
         )
     })
 }
