@@ -19,7 +19,8 @@
 //! `WPUGetProviderPath`) and `LoadLibraryW` from inside `WSPStartup`. A second thread asking for
 //! a provider that is starting waits for the outcome and shares it. The catalog path is expanded
 //! (`%VAR%`) and must then be absolute: a relative path is refused with 10106 and never resolved
-//! against the current directory or a search path.
+//! against the current directory or a search path. A library that others than its owner and
+//! root could change is refused with 10106 before it is opened ([`trusted_library`]).
 //!
 //! Divergences: a provider whose `WSPStartup` asks (on the same thread) for itself to be
 //! started again gets WSAEPROVIDERFAILEDINIT instead of a deadlock (Windows documents nothing).
@@ -174,6 +175,36 @@ pub fn expanded_path(stored: &[u16]) -> Result<String> {
         .map_err(|_| PROVIDER_FAILED_INIT)
 }
 
+/// Refuses (WSAEPROVIDERFAILEDINIT) a provider library that someone other than its owner (you
+/// or root) could change, unless `WS2EMU_INSECURE_CATALOG=1` (`ws2_os::check_trusted`: mode,
+/// owner, symlink target, directories up to `/`). The reason goes to stderr once per library
+/// and process, and on the `api` trace channel every time. ws2emu's own rule: on Windows the
+/// catalog's administrator-only ACL does this job.
+pub fn trusted_library(path: &str) -> Result<()> {
+    let Err(untrusted) = ws2_os::check_trusted(std::path::Path::new(path)) else {
+        return Ok(());
+    };
+    if ws2_os::insecure_allowed() {
+        return Ok(());
+    }
+    let message = format!(
+        "provider library {path} refused: {untrusted} ({}=1 allows it for throwaway test \
+         directories)",
+        ws2_os::INSECURE_ENV
+    );
+    use ws2_core::trace::{emit, enabled, Channel};
+    if enabled(Channel::Api) {
+        emit(Channel::Api, format_args!("{message}"));
+    }
+    static PRINTED: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    let mut printed = PRINTED.lock().unwrap_or_else(|p| p.into_inner());
+    if !printed.contains(&message) {
+        eprintln!("ws2emu: {message}");
+        printed.push(message);
+    }
+    Err(PROVIDER_FAILED_INIT)
+}
+
 impl Loader {
     /// A loader that hands `upcalls` (by value) to every `WSPStartup`.
     pub fn new(upcalls: WSPUPCALLTABLE) -> Self {
@@ -258,6 +289,7 @@ impl Loader {
         stored_path: &[u16],
     ) -> Result<Arc<Provider>> {
         let path = expanded_path(stored_path)?;
+        trusted_library(&path)?;
         let module = module::load_library(&path).map_err(|_| PROVIDER_FAILED_INIT)?;
         let fail = |error: WinError| {
             let _ = module::free_library(module);

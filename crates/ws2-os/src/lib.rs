@@ -10,7 +10,9 @@
 //! - [`SharedLibrary`]: dlopen of absolute paths, symbols of the library itself (the loader);
 //! - [`wsa_error_from_errno`]: the one errno → Winsock error table;
 //! - [`resolver`]: name resolution through the C library (hosts, services, protocols);
-//! - [`read_file`], [`replace_file_atomically`], [`FileLock`]: crash-safe files (the catalog).
+//! - [`read_file`], [`replace_file_atomically`], [`FileLock`]: crash-safe files (the catalog);
+//! - [`check_trusted`]: whether only its owner and root can change a file (catalog files and
+//!   provider libraries; [`INSECURE_ENV`] relaxes it).
 
 mod descriptor;
 mod errno;
@@ -20,6 +22,7 @@ mod notifier;
 mod poll;
 pub mod resolver;
 mod thread;
+mod trust;
 
 pub use descriptor::{is_open_descriptor, open_descriptor_count};
 pub use errno::{last_errno, last_wsa_error, wsa, wsa_error_from_errno};
@@ -28,3 +31,4 @@ pub use library::{is_mapped, object_path_of, OpenError, SharedLibrary};
 pub use notifier::Notifier;
 pub use poll::{PollSet, Readiness};
 pub use thread::current_thread_id;
+pub use trust::{check_trusted, insecure_allowed, Untrusted, INSECURE_ENV};

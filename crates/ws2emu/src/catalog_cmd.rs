@@ -223,6 +223,26 @@ fn wide(path: &[u16]) -> String {
     String::from_utf16_lossy(path)
 }
 
+/// Why starting this entry's provider would be refused (WSAEPROVIDERFAILEDINIT): a path that is
+/// not absolute after expansion, or a library others than its owner and root could change
+/// (the loader's check, `ws2_loader`'s `trusted_library`). Shown even when
+/// `WS2EMU_INSECURE_CATALOG=1` lets the loader go on, with a note saying so. A path still
+/// holding a `%VAR%` this command cannot expand (the default `%WS2EMU_LIBDIR%`, which
+/// libws2_32 defines for itself) is not judged: it depends on the process using the catalog.
+fn refusal(entry: &CatalogEntry) -> Option<String> {
+    let file = match catalog::expanded_path(&entry.path) {
+        Err(p) if p.contains('%') => return None,
+        Err(p) => return Some(format!("provider path {p:?} is not absolute")),
+        Ok(file) => file,
+    };
+    let reason = ws2_os::check_trusted(&file).err()?.reason;
+    Some(if ws2_os::insecure_allowed() {
+        format!("{reason} (allowed by {}=1)", ws2_os::INSECURE_ENV)
+    } else {
+        reason
+    })
+}
+
 /// One block per entry, in catalog order.
 fn to_text(entries: &[CatalogEntry]) -> String {
     let mut out = String::new();
@@ -273,6 +293,9 @@ fn to_text(entries: &[CatalogEntry]) -> String {
         for (label, value) in rows {
             let _ = writeln!(out, "    {label:<22}{value}");
         }
+        if let Some(reason) = refusal(entry) {
+            let _ = writeln!(out, "    would be refused: {reason}");
+        }
         out.push('\n');
     }
     out
@@ -306,7 +329,7 @@ fn to_json(entries: &[CatalogEntry]) -> String {
                  \"address_family\": {}, \"socket_type\": {}, \"protocol\": {}, \"protocol_max_offset\": {}, \
                  \"service_flags\": {}, \"service_flags_decoded\": {}, \"provider_flags\": {}, \
                  \"chain_length\": {}, \"chain\": [{}], \"version\": {}, \"min_sockaddr\": {}, \
-                 \"max_sockaddr\": {}, \"message_size\": {}}}",
+                 \"max_sockaddr\": {}, \"message_size\": {}, \"refused\": {}}}",
                 entry.id(),
                 json_string(&describe::name(i)),
                 json_string(describe::entry_type(i)),
@@ -325,6 +348,7 @@ fn to_json(entries: &[CatalogEntry]) -> String {
                 i.iMinSockAddr,
                 i.iMaxSockAddr,
                 i.dwMessageSize,
+                refusal(entry).map_or("null".to_string(), |r| json_string(&r)),
             )
         })
         .collect();

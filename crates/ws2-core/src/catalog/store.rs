@@ -9,7 +9,10 @@
 //!   crash leaves the old or the new catalog. A missing file is created from the default
 //!   catalog; a file that cannot be read or parsed is an error naming the file, the line and the
 //!   problem (`WSANO_RECOVERY` for C callers) and is never replaced or truncated, except by an
-//!   explicit [`Store::reset`], which first saves it as `FILE.bak`.
+//!   explicit [`Store::reset`], which first saves it as `FILE.bak`. A file (or a directory
+//!   above it) that others than its owner and root could change is refused before it is read
+//!   ([`Store::check_trusted`]; `WS2EMU_INSECURE_CATALOG=1` relaxes it); `reset` does not check
+//!   (it keeps the file's mode: fix the permissions with chmod).
 //! - [`Store::Memory`]: when `WS2EMU_CATALOG` is unset or empty, installs live only in this
 //!   process (a divergence: on Windows they reach every later process).
 //!
@@ -189,8 +192,28 @@ impl Store {
             .map_err(|e| CatalogError::io(path, &format!("lock {}", lock.display()), &e))
     }
 
-    /// Reads the file; `None` when it does not exist.
+    /// Refuses a catalog file that someone other than its owner (you or root) could change
+    /// (`ws2_os::check_trusted`: its mode, owner and directories up to `/`), unless
+    /// `WS2EMU_INSECURE_CATALOG=1`. Every entry is a library that runs in every process using
+    /// the catalog, so the file is as sensitive as HKLM is on Windows.
+    pub fn check_trusted(path: &Path) -> Result<(), CatalogError> {
+        match ws2_os::check_trusted(path) {
+            Err(untrusted) if !ws2_os::insecure_allowed() => Err(CatalogError::file(
+                path,
+                None,
+                format!(
+                    "refused: {untrusted} (only its owner and root may be able to change a \
+                     catalog; {}=1 allows it for throwaway test directories)",
+                    ws2_os::INSECURE_ENV
+                ),
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// Reads the file, once it passed [`Store::check_trusted`]; `None` when it does not exist.
     fn read(path: &Path) -> Result<Option<Catalog>, CatalogError> {
+        Self::check_trusted(path)?;
         match ws2_os::read_file(path) {
             Ok(Some(bytes)) => super::parse(&bytes, path).map(Some),
             Ok(None) => Ok(None),
