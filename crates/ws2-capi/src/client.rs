@@ -26,6 +26,7 @@ use std::sync::Arc;
 use ws2_abi::*;
 use ws2_core::runtime::runtime;
 use ws2_core::trace::{self, Channel};
+use ws2_core::verifier;
 use ws2_core::WinError;
 use ws2_loader::Provider;
 
@@ -54,6 +55,89 @@ fn provider_error(errno: i32) -> WinError {
     } else {
         WinError(errno as u32)
     }
+}
+
+/// What `*lpErrno` holds before a provider slot runs while the verifier is on (0 when it is
+/// off): a failure that leaves it unchanged did not set the error (verifier check 4).
+const ERRNO_SENTINEL: i32 = 0x5EA7_1E55;
+
+fn errno_start() -> i32 {
+    if verifier::enabled() {
+        ERRNO_SENTINEL
+    } else {
+        0
+    }
+}
+
+/// The WSPPROC_TABLE slot behind a client API name (for verifier diagnostics).
+fn slot_name(api: &str) -> String {
+    let fixed = [
+        ("ioctlsocket", "WSPIoctl"),
+        ("sendto", "WSPSendTo"),
+        ("recvfrom", "WSPRecvFrom"),
+        ("getsockname", "WSPGetSockName"),
+        ("getpeername", "WSPGetPeerName"),
+        ("getsockopt", "WSPGetSockOpt"),
+        ("setsockopt", "WSPSetSockOpt"),
+        ("closesocket", "WSPCloseSocket"),
+        ("WSADuplicateSocketW", "WSPDuplicateSocket"),
+        ("WSASocketW", "WSPSocket"),
+        ("WSADuplicateSocketA", "WSPDuplicateSocket"),
+    ];
+    if let Some((_, slot)) = fixed.iter().find(|(name, _)| *name == api) {
+        return (*slot).into();
+    }
+    let rest = api.strip_prefix("WSA").unwrap_or(api);
+    let mut chars = rest.chars();
+    let first = chars.next().map(|c| c.to_ascii_uppercase());
+    format!(
+        "WSP{}{}",
+        first.map(String::from).unwrap_or_default(),
+        chars.as_str()
+    )
+}
+
+/// The error of a failed provider slot; with the verifier on, reports a failure that left
+/// `*lpErrno` unset (check 4).
+fn slot_error(p: &Provider, api: &str, s: Option<SOCKET>, failure: &str, errno: i32) -> WinError {
+    if errno == ERRNO_SENTINEL && verifier::enabled() {
+        verifier::report_for(
+            Some(&p.name()),
+            s,
+            &slot_name(api),
+            &format!("returned {failure} without setting *lpErrno"),
+            "Windows (ws2_32) gives the application WSASYSCALLFAILURE, which says nothing about \
+             the cause",
+        );
+        return SYSCALL_FAILURE;
+    }
+    provider_error(errno)
+}
+
+/// Marks `p` current on this thread while its slot runs (verifier attribution).
+fn enter(p: &Provider) -> verifier::ProviderScope {
+    verifier::ProviderScope::enter(|| p.name())
+}
+
+/// Verifier check 7: a socket returned by WSPSocket/WSPAccept that no upcall registered.
+fn verify_registered(p: &Provider, slot: &str, s: SOCKET, ifs: bool) {
+    if !verifier::enabled() || runtime().socket(s).is_some() {
+        return;
+    }
+    let what = if ifs {
+        "returned a socket of an IFS provider (XP1_IFS_HANDLES) that was never registered with \
+         WPUModifyIFSHandle"
+    } else {
+        "returned a socket that was never created with WPUCreateSocketHandle or registered with \
+         WPUModifyIFSHandle"
+    };
+    verifier::report_for(
+        Some(&p.name()),
+        Some(s),
+        slot,
+        what,
+        "Windows (ws2_32) does not know the handle: every later call on it fails with WSAENOTSOCK",
+    );
 }
 
 /// The calling thread's identity for overlapped calls (opened once per thread, as ws2_32 does,
@@ -96,10 +180,12 @@ fn thread_id() -> WSATHREADID {
 fn api_int(name: &str, s: SOCKET, call: impl FnOnce(&WSPPROC_TABLE, *mut i32) -> i32) -> i32 {
     ffi_boundary(name, SOCKET_ERROR, || {
         let result = provider_of(s).and_then(|p| {
-            let mut errno = 0;
+            let mut errno = errno_start();
+            let scope = enter(&p);
             let r = call(p.procs(), &mut errno);
+            drop(scope);
             if r == SOCKET_ERROR {
-                Err(provider_error(errno))
+                Err(slot_error(&p, name, Some(s), "SOCKET_ERROR", errno))
             } else {
                 Ok(r)
             }
@@ -121,9 +207,12 @@ fn api_int(name: &str, s: SOCKET, call: impl FnOnce(&WSPPROC_TABLE, *mut i32) ->
 fn api_bool(name: &str, s: SOCKET, call: impl FnOnce(&WSPPROC_TABLE, *mut i32) -> BOOL) -> BOOL {
     ffi_boundary(name, FALSE, || {
         let result = provider_of(s).and_then(|p| {
-            let mut errno = 0;
-            match call(p.procs(), &mut errno) {
-                FALSE => Err(provider_error(errno)),
+            let mut errno = errno_start();
+            let scope = enter(&p);
+            let r = call(p.procs(), &mut errno);
+            drop(scope);
+            match r {
+                FALSE => Err(slot_error(&p, name, Some(s), "FALSE", errno)),
                 r => Ok(r),
             }
         });
@@ -148,10 +237,16 @@ fn api_socket(
 ) -> SOCKET {
     ffi_boundary(name, INVALID, || {
         let result = provider_of(s).and_then(|p| {
-            let mut errno = 0;
-            match call(p.procs(), &mut errno) {
-                INVALID => Err(provider_error(errno)),
-                new => Ok(new),
+            let mut errno = errno_start();
+            let scope = enter(&p);
+            let r = call(p.procs(), &mut errno);
+            drop(scope);
+            match r {
+                INVALID => Err(slot_error(&p, name, Some(s), "INVALID_SOCKET", errno)),
+                new => {
+                    verify_registered(&p, &slot_name(name), new, is_ifs(&p));
+                    Ok(new)
+                }
             }
         });
         trace_call(
@@ -165,6 +260,11 @@ fn api_socket(
         );
         result.unwrap_or_else(|e| fail_api(e, INVALID))
     })
+}
+
+/// Whether `p` was started through an entry with XP1_IFS_HANDLES.
+fn is_ifs(p: &Provider) -> bool {
+    p.protocol_info().dwServiceFlags1 & XP1_IFS_HANDLES != 0
 }
 
 /// WSAEINVAL when an overlapped call asks for a completion routine on a socket associated with
@@ -235,16 +335,26 @@ fn create_socket(
     );
     let provider = start_provider(entry.id())?;
     let mut info = entry.info;
-    let mut errno = 0;
+    let mut errno = errno_start();
     let wsp_socket = provider
         .procs()
         .lpWSPSocket
         .expect("validated by the loader");
+    let scope = enter(&provider);
     // SAFETY: the loader validated the slot; `info` and `errno` are locals valid for the call.
     let s = unsafe { wsp_socket(af, kind, protocol, &mut info, group, flags, &mut errno) };
+    drop(scope);
     if s == INVALID {
-        Err(provider_error(errno))
+        Err(slot_error(
+            &provider,
+            "WSASocketW",
+            None,
+            "INVALID_SOCKET",
+            errno,
+        ))
     } else {
+        let ifs = entry.info.dwServiceFlags1 & XP1_IFS_HANDLES != 0;
+        verify_registered(&provider, "WSPSocket", s, ifs);
         Ok(s)
     }
 }

@@ -26,6 +26,7 @@ use ws2_abi::{
     WSPUPCALLTABLE,
 };
 use ws2_core::trace::{self, Channel};
+use ws2_core::verifier::{self, Owned};
 use ws2_core::{upcalls, WinError};
 
 const INVALID_SOCKET: SOCKET = !0;
@@ -125,13 +126,9 @@ pub unsafe extern "system" fn wpu_close_socket_handle(socket: SOCKET, errno: *mu
 pub unsafe extern "system" fn wpu_create_event(errno: *mut i32) -> WSAEVENT {
     // SAFETY: forwarded caller contract on errno.
     let handle = unsafe {
-        handle_upcall(
-            "WPUCreateEvent",
-            errno,
-            0,
-            String::new,
-            upcalls::create_event,
-        )
+        handle_upcall("WPUCreateEvent", errno, 0, String::new, || {
+            upcalls::create_event().inspect(|&h| verifier::created(h, Owned::Event))
+        })
     };
     handle as WSAEVENT
 }
@@ -150,7 +147,10 @@ pub unsafe extern "system" fn wpu_create_socket_handle(
             errno,
             INVALID_SOCKET,
             || format!("{catalog_id}, {context:#x}"),
-            || upcalls::create_socket_handle(catalog_id, context),
+            || {
+                upcalls::create_socket_handle(catalog_id, context)
+                    .inspect(|&h| verifier::created(h, Owned::Socket))
+            },
         )
     }
 }
@@ -386,7 +386,8 @@ pub unsafe extern "system" fn wpu_query_socket_handle_context(
                 if context.is_null() {
                     return Err(WinError::WSAEFAULT);
                 }
-                let value = upcalls::query_socket_handle_context(socket)?;
+                let value = upcalls::query_socket_handle_context(socket)
+                    .inspect_err(|_| upcalls::verify_stale_context_query(socket))?;
                 // SAFETY: non-null and writable (contract).
                 context.write(value);
                 Ok(())
@@ -474,6 +475,7 @@ pub unsafe extern "system" fn wpu_open_current_thread(
                     return Err(WinError::WSAEFAULT);
                 }
                 let (handle, tid) = upcalls::open_current_thread()?;
+                verifier::created(handle, Owned::Thread);
                 // SAFETY: non-null and writable (contract).
                 thread.write(WSATHREADID {
                     ThreadHandle: handle as HANDLE,
@@ -544,13 +546,61 @@ pub unsafe extern "system" fn WPUCompleteOverlappedRequest(
     // SAFETY: forwarded caller contract on errno and overlapped.
     unsafe {
         int_upcall("WPUCompleteOverlappedRequest", errno, args, || {
-            complete(
-                upcalls::completion_target(socket)?,
-                overlapped,
-                error,
-                transferred,
-            )
+            let target = upcalls::completion_target(socket);
+            if verifier::enabled() {
+                verify_completion(socket, overlapped, target.is_ok());
+            }
+            complete(target?, overlapped, error, transferred)
         })
+    }
+}
+
+/// Verifier check 2 (and 1 for a stale handle) on WPUCompleteOverlappedRequest, before it acts:
+/// an IFS handle, a closed handle, or a request completed a second time.
+///
+/// # Safety
+/// `overlapped` is NULL or a valid, 8-byte aligned WSAOVERLAPPED for the duration of the call.
+unsafe fn verify_completion(socket: SOCKET, overlapped: LPWSAOVERLAPPED, minted: bool) {
+    const NAME: &str = "WPUCompleteOverlappedRequest";
+    if !minted {
+        if ws2_core::runtime().socket(socket).is_some() {
+            verifier::report(
+                Some(socket),
+                NAME,
+                "called on an IFS handle (registered with WPUModifyIFSHandle)",
+                "Windows returns WSAEINVAL and completes nothing: requests on IFS handles are \
+                 completed by the I/O manager, so the application never sees this completion",
+            );
+        } else if verifier::is_stale(socket) {
+            verifier::report(
+                Some(socket),
+                NAME,
+                "socket handle used after close",
+                "Windows returns WSAEINVAL and completes nothing, or completes the request on \
+                 another socket once the handle value is reused",
+            );
+        }
+        return;
+    }
+    if overlapped.is_null() {
+        return;
+    }
+    // SAFETY: non-null, aligned and valid (contract); read atomically like the completion does.
+    let internal = unsafe {
+        std::sync::atomic::AtomicUsize::from_ptr(std::ptr::addr_of_mut!((*overlapped).Internal))
+            .load(Ordering::Acquire)
+    };
+    if verifier::completed_before(overlapped as usize, internal) {
+        verifier::report(
+            Some(socket),
+            NAME,
+            &format!(
+                "request {overlapped:p} completed twice (Internal still holds the status of \
+                 the earlier completion; a new request sets it to WSS_OPERATION_IN_PROGRESS)"
+            ),
+            "Windows completes it again: the event is signalled and a second completion-port \
+             packet is queued for one request, which the application may treat as a new I/O",
+        );
     }
 }
 
@@ -585,6 +635,9 @@ unsafe fn complete(
     };
     internal_high.store(transferred as usize, Ordering::Relaxed);
     internal.store(status as usize, Ordering::Release);
+    if verifier::enabled() {
+        verifier::record_completion(overlapped as usize, status as usize);
+    }
     if let Some((port, key)) = port {
         if event & 1 == 0 {
             port.post(ws2_core::port::Packet {

@@ -248,6 +248,21 @@ impl<T: Clone> HandleTable<T> {
         object.map(|object| (kind, object))
     }
 
+    /// Whether `value` is a handle this table issued and has since closed (stale), as opposed
+    /// to a value it never issued (forged): its slot has been allocated and its generation lies
+    /// behind the slot's current one (within half the generation space, for wrap-around).
+    pub fn is_stale(&self, value: usize) -> bool {
+        let Some((index, generation)) = decode(value) else {
+            return false;
+        };
+        let Some(slot) = self.slot(index) else {
+            return false;
+        };
+        let current = slot.state.load(Ordering::Acquire) & GENERATION_MASK;
+        let behind = current.wrapping_sub(generation) & GENERATION_MASK;
+        behind != 0 && behind <= GENERATION_MASK / 2 + 1
+    }
+
     /// Number of live handles.
     pub fn len(&self) -> usize {
         lock(&self.free).live
@@ -296,6 +311,12 @@ mod tests {
         assert_eq!(table.remove(h, &[Kind::Event]), Some((Kind::Event, 1)));
         assert_eq!(table.get(h, &[Kind::Event]), None, "stale");
         assert_eq!(table.remove(h, &[Kind::Event]), None, "double close");
+        assert!(table.is_stale(h), "closed: stale");
+        let live = table.insert(Kind::Event, 2, 0).unwrap();
+        assert!(!table.is_stale(live), "live: not stale");
+        for forged in [0, 4, 0x1234, 0xDEAD0, live + 4, usize::MAX] {
+            assert!(!table.is_stale(forged), "{forged:#x} was never issued");
+        }
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub mod thread_info;
 pub mod tls;
 pub mod trace;
 pub mod upcalls;
+pub mod verifier;
 pub mod wait;
 pub mod window;
 

@@ -9,6 +9,7 @@ use crate::port::Port;
 use crate::runtime::{runtime, Object};
 use crate::signal::{Signal, SignalKind};
 use crate::thread::{self, Apc};
+use crate::verifier;
 use std::sync::Arc;
 use ws2_abi::GUID;
 
@@ -55,7 +56,7 @@ pub fn close_event(handle: usize) -> Result<()> {
     runtime()
         .handles
         .remove(handle, &[Kind::Event])
-        .map(drop)
+        .map(|_| verifier::closed(handle))
         .ok_or(WinError::INVALID_HANDLE)
 }
 
@@ -75,7 +76,7 @@ pub fn close_handle(handle: usize) -> Result<()> {
     runtime()
         .handles
         .remove(handle, &kinds)
-        .map(drop)
+        .map(|_| verifier::closed(handle))
         .ok_or(WinError::INVALID_HANDLE)
 }
 
@@ -103,11 +104,37 @@ pub fn create_socket_handle(catalog_id: u32, context: usize) -> Result<usize> {
 /// completion-port association ends with it.
 #[doc(alias = "WPUCloseSocketHandle")]
 pub fn close_socket_handle(socket: usize) -> Result<()> {
-    runtime()
-        .handles
-        .remove(socket, &[Kind::Socket])
-        .map(drop)
-        .ok_or(WinError::WSAENOTSOCK)
+    match runtime().handles.remove(socket, &[Kind::Socket]) {
+        Some(_) => {
+            verifier::closed(socket);
+            Ok(())
+        }
+        None => {
+            if verifier::enabled() && verifier::is_stale(socket) {
+                verifier::report(
+                    Some(socket),
+                    "WPUCloseSocketHandle",
+                    "handle closed twice (it was already closed)",
+                    "Windows returns WSAENOTSOCK, and once the value is reused the call closes \
+                     another socket",
+                );
+            }
+            Err(WinError::WSAENOTSOCK)
+        }
+    }
+}
+
+/// Verifier check 1 for WPUQuerySocketHandleContext (called on its failure path only).
+pub fn verify_stale_context_query(socket: usize) {
+    if verifier::enabled() && verifier::is_stale(socket) {
+        verifier::report(
+            Some(socket),
+            "WPUQuerySocketHandleContext",
+            "socket handle used after close",
+            "Windows returns WSAENOTSOCK and the handle may already belong to another socket \
+             (whose context would be returned)",
+        );
+    }
 }
 
 /// WPUQuerySocketHandleContext: the context given to WPUCreateSocketHandle, lock-free.
@@ -186,7 +213,7 @@ pub fn close_thread(handle: usize) -> Result<()> {
     runtime()
         .handles
         .remove(handle, &[Kind::Thread])
-        .map(drop)
+        .map(|_| verifier::closed(handle))
         .ok_or(WinError::WSAEFAULT)
 }
 
@@ -195,7 +222,21 @@ pub fn close_thread(handle: usize) -> Result<()> {
 /// ERROR_GEN_FAILURE, mapped as spec §5.11 recommends).
 #[doc(alias = "WPUQueueApc")]
 pub fn queue_apc(thread_handle: usize, apc: Apc) -> Result<()> {
-    let target = runtime().thread(thread_handle).ok_or(WinError::WSAEFAULT)?;
+    let Some(target) = runtime().thread(thread_handle) else {
+        if verifier::enabled() && verifier::is_stale(thread_handle) {
+            verifier::report(
+                None,
+                "WPUQueueApc",
+                &format!(
+                    "APC queued to WSATHREADID {thread_handle:#x}, which was already closed \
+                     (WPUCloseThread)"
+                ),
+                "Windows fails with WSAEFAULT and the completion routine never runs; once the \
+                 handle value is reused the APC runs in an unrelated thread",
+            );
+        }
+        return Err(WinError::WSAEFAULT);
+    };
     target.queue_apc(apc).map_err(|_| WinError::WSAEFAULT)
 }
 

@@ -33,7 +33,7 @@ use ws2_abi::{
     GUID, WS2EMU_ATTACH_HOST_EXPORT, WS2EMU_HOST_TABLE, WSAPROTOCOL_INFOW, WSPDATA, WSPPROC_TABLE,
     WSPUPCALLTABLE,
 };
-use ws2_core::{runtime, Result, WinError};
+use ws2_core::{runtime, verifier, Result, WinError};
 
 /// WSAEINVALIDPROCTABLE (10104).
 pub const INVALID_PROC_TABLE: WinError = WinError(abi::WSAEINVALIDPROCTABLE as u32);
@@ -55,6 +55,9 @@ pub struct Provider {
     info: Box<WSAPROTOCOL_INFOW>,
     data: WSPDATA,
     procs: WSPPROC_TABLE,
+    /// With the verifier on: the stack WSPStartup ran on, whose top holds the table argument
+    /// (now trampolines), kept as long as the provider may still use a pointer to it.
+    _startup_stack: Option<crate::ffi::StartupStack>,
 }
 
 impl Provider {
@@ -79,9 +82,24 @@ impl Provider {
     pub fn protocol_info(&self) -> &WSAPROTOCOL_INFOW {
         &self.info
     }
+    /// The name the verifier gives it: the catalog entry name (`szProtocol`) it was started
+    /// through, or its catalog id when that is empty.
+    pub fn name(&self) -> String {
+        entry_name(&self.info, self.catalog_id)
+    }
     /// The provider's HMODULE.
     pub fn module(&self) -> usize {
         self.module
+    }
+}
+
+/// The verifier's name for a provider started through `info` (see [`Provider::name`]).
+fn entry_name(info: &WSAPROTOCOL_INFOW, catalog_id: u32) -> String {
+    let name = verifier::wide_name(&info.szProtocol);
+    if name.is_empty() {
+        format!("catalog entry {catalog_id}")
+    } else {
+        name
     }
 }
 
@@ -299,8 +317,22 @@ impl Loader {
             return fail(PROVIDER_FAILED_INIT);
         };
         let mut info = Box::new(info);
-        let outcome =
-            crate::ffi::call_wsp_startup(startup, REQUESTED_VERSION, &mut info, self.upcalls);
+        let name = entry_name(&info, catalog_id);
+        let scope = verifier::ProviderScope::enter(|| name.clone());
+        let (outcome, startup_stack) = if verifier::enabled() {
+            let (outcome, stack) = crate::ffi::call_wsp_startup_verified(
+                startup,
+                REQUESTED_VERSION,
+                &mut info,
+                self.upcalls,
+            );
+            (outcome, Some(stack))
+        } else {
+            let outcome =
+                crate::ffi::call_wsp_startup(startup, REQUESTED_VERSION, &mut info, self.upcalls);
+            (outcome, None)
+        };
+        drop(scope);
         if outcome.result != 0 {
             return fail(PROVIDER_FAILED_INIT);
         }
@@ -319,7 +351,10 @@ impl Loader {
         });
         if let Some(error) = problem {
             // The start succeeded, so it is matched by one WSPCleanup before the unload.
+            let scope = verifier::ProviderScope::enter(|| name.clone());
             crate::ffi::call_wsp_cleanup(&outcome.procs);
+            drop(scope);
+            verifier::check_cleanup(&name);
             return fail(error);
         }
         Ok(Arc::new(Provider {
@@ -329,6 +364,7 @@ impl Loader {
             info,
             data: outcome.data,
             procs: outcome.procs,
+            _startup_stack: startup_stack,
         }))
     }
 
@@ -363,7 +399,11 @@ impl Loader {
                 .collect()
         };
         for provider in &providers {
+            let name = provider.name();
+            let scope = verifier::ProviderScope::enter(|| name.clone());
             crate::ffi::call_wsp_cleanup(&provider.procs);
+            drop(scope);
+            verifier::check_cleanup(&name);
             let _ = module::free_library(provider.module);
         }
         providers.len()
