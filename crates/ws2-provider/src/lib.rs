@@ -26,6 +26,10 @@
 //!    in its catalog entries; an IFS provider registers its own descriptors with
 //!    [`Upcalls::modify_ifs_handle`].
 //! 4. `ws2_provider::export_provider!(MyProvider);` at the crate root exports `WSPStartup`.
+//!    Link the library with `-z nodelete` (a `build.rs` printing
+//!    `cargo:rustc-cdylib-link-arg=-Wl,-z,nodelete`): the Rust standard library inside it
+//!    leaves thread-exit destructors on application threads, so a layered provider that frees
+//!    it (FreeLibrary, as Windows LSPs do) must not unmap it.
 //! 5. Install the library in the catalog (`ws2emu catalog`, `WSCInstallProvider`) with an
 //!    absolute path; `socket()`/`WSASocketW` then reach it.
 //!

@@ -1,4 +1,5 @@
-//! Builds the C test providers of tests/providers (gcc -shared -fPIC -Wall -Wextra -Werror
+//! Builds the C test providers of tests/providers and the sample providers of
+//! examples/providers (gcc -shared -fPIC -Wall -Wextra -Werror
 //! against shims/include, as tests/abi/tests/calling_convention.rs builds its probe) and helps
 //! the loader tests read what they recorded.
 #![allow(dead_code)]
@@ -62,6 +63,12 @@ const PROVIDERS: &[(&str, &str, &[&str])] = &[
     ("libunresolved.so", "unresolved.c", &[]),
 ];
 
+/// The sample providers of examples/providers (C11, Windows provider code): output name, source.
+pub const EXAMPLES: &[(&str, &str)] = &[
+    ("libsample_lsp.so", "sample_lsp.c"),
+    ("libsample_ifs_lsp.so", "sample_ifs_lsp.c"),
+];
+
 /// The directory holding the built providers (built once per test process).
 pub fn provider_dir() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
@@ -71,9 +78,13 @@ pub fn provider_dir() -> &'static Path {
             .join(format!("loader-providers-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("scratch dir");
-        let sources = repo().join("tests/providers");
         let include = repo().join("shims/include");
         let gcc = |out: &str, source: &str, extra: &[&str], libs: &[String]| {
+            let sources = if EXAMPLES.iter().any(|(_, s)| *s == source) {
+                repo().join("examples/providers")
+            } else {
+                repo().join("tests/providers")
+            };
             let status = Command::new("gcc")
                 .args([
                     "-shared",
@@ -96,6 +107,9 @@ pub fn provider_dir() -> &'static Path {
         };
         for (out, source, extra) in PROVIDERS {
             gcc(out, source, extra, &[]);
+        }
+        for (out, source) in EXAMPLES {
+            gcc(out, source, &["-std=c11"], &[]);
         }
         // Linked against libmock_good.so, which exports a WSPStartup.
         gcc(
