@@ -119,9 +119,21 @@ fn enter(p: &Provider) -> verifier::ProviderScope {
     verifier::ProviderScope::enter(|| p.name())
 }
 
-/// Verifier check 7: a socket returned by WSPSocket/WSPAccept that no upcall registered.
+/// Verifier check 7: a socket returned by WSPSocket/WSPAccept must be registered for an entry
+/// of the provider that returned it. One registered by a lower layer only (an IFS layer that
+/// hands out its lower layer's handle without WPUModifyIFSHandle) would route every later call
+/// past the layer.
 fn verify_registered(p: &Provider, slot: &str, s: SOCKET, ifs: bool) {
-    if !verifier::enabled() || runtime().socket(s).is_some() {
+    if !verifier::enabled() {
+        return;
+    }
+    let registered_by = runtime().socket(s).and_then(|entry| {
+        runtime()
+            .catalog()
+            .by_id(entry.catalog_id)
+            .map(|e| e.info.ProviderId)
+    });
+    if registered_by == Some(p.guid()) {
         return;
     }
     let what = if ifs {
@@ -136,7 +148,13 @@ fn verify_registered(p: &Provider, slot: &str, s: SOCKET, ifs: bool) {
         Some(s),
         slot,
         what,
-        "Windows (ws2_32) does not know the handle: every later call on it fails with WSAENOTSOCK",
+        if registered_by.is_some() {
+            "ws2_32 routes every later call on the handle to the provider that registered it \
+             (a lower layer), bypassing this one"
+        } else {
+            "Windows (ws2_32) does not know the handle: every later call on it fails with \
+             WSAENOTSOCK"
+        },
     );
 }
 

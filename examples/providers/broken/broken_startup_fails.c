@@ -1,0 +1,26 @@
+/*
+ * broken_startup_fails.c - a layered provider whose WSPStartup fails.
+ *
+ * What it does wrong: it starts its lower layer and then reports that its own initialisation
+ * failed (here always, with WSASYSNOTREADY, as a provider does whose service is not running).
+ * It cleans up properly (the lower layer is stopped and unloaded); only the failure remains.
+ *
+ * What the application sees: whatever non-zero code WSPStartup returns, ws2_32 (and ws2emu's
+ * loader) unloads the provider and fails the call that started it (socket(), WSASocketW, ...)
+ * with WSAEPROVIDERFAILEDINIT (10106). The verifier reports nothing: a failing WSPStartup is
+ * allowed, the application is told.
+ */
+#include "passthrough.h"
+
+__declspec(dllexport) int WSPAPI WSPStartup(WORD version, LPWSPDATA data,
+                                            LPWSAPROTOCOL_INFOW info, WSPUPCALLTABLE upcall_table,
+                                            LPWSPPROC_TABLE table)
+{
+    int err, result = pt_start(version, data, info, upcall_table, table);
+    if (result != 0)
+        return result;
+    pt_fill(table);
+    /* The failure: undo pt_start and refuse to start. */
+    pt_cleanup(&err);
+    return WSASYSNOTREADY;
+}
