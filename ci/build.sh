@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds everything in release mode (libws2_32 shared and static, the pkg-config file, the
-# ws2emu command), prints the flags a C provider or client uses, and shows the Winsock catalog.
-# The project's eventual main job (`ws2emu conform`) does not exist yet.
+# ws2emu command), prints the flags a C provider or client uses, shows the Winsock catalog, and
+# runs the conformance suite against the base provider and the sample layered providers
+# (`ws2emu conform`; it exits non-zero on any failure).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,3 +14,6 @@ echo "pkg-config: PKG_CONFIG_PATH=$pc_dir pkg-config --cflags --libs ws2emu"
 PKG_CONFIG_PATH="$pc_dir" pkg-config --cflags --libs ws2emu
 echo
 "$pc_dir/ws2emu" catalog list
+echo
+# A private catalog per run: never the caller's WS2EMU_CATALOG.
+"$pc_dir/ws2emu" conform

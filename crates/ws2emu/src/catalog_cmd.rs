@@ -99,7 +99,7 @@ impl InstallArgs {
     }
 }
 
-fn set_name(info: &mut WSAPROTOCOL_INFOW, name: &str) {
+pub(crate) fn set_name(info: &mut WSAPROTOCOL_INFOW, name: &str) {
     info.szProtocol = [0; 256];
     for (dst, src) in info
         .szProtocol
