@@ -8,8 +8,10 @@
 //! switch are process-wide; the tests take `LOCK`.
 #![allow(unsafe_code)] // the exports are `unsafe extern "system"` functions
 
+mod over_base;
 mod provider_kit;
 
+use over_base::*;
 use provider_kit::*;
 use std::path::PathBuf;
 use std::process::Command;
@@ -29,21 +31,6 @@ const LONG_MS: u32 = 10_000;
 
 fn examples() -> PathBuf {
     repo().join("examples/providers/broken")
-}
-
-/// target/<profile>, where cargo puts libws2_base.so.
-fn profile_dir() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    exe.parent().and_then(|d| d.parent()).unwrap().to_path_buf()
-}
-
-fn build_base_provider() {
-    let status = Command::new(env!("CARGO"))
-        .args(["build", "--quiet", "-p", "ws2-base", "--lib"])
-        .args(profile_dir().ends_with("release").then_some("--release"))
-        .status()
-        .expect("cargo build -p ws2-base");
-    assert!(status.success());
 }
 
 /// Builds one example as the provider kit builds the samples (C11, -Wall -Wextra -Werror).
@@ -158,77 +145,6 @@ fn install_first(source: &str, name: &str, n: u32, ifs: bool) {
     verifier::clear();
 }
 
-fn loopback(port: u16) -> SOCKADDR_IN {
-    SOCKADDR_IN {
-        sin_family: AF_INET as u16,
-        sin_port: port.to_be(),
-        sin_addr: IN_ADDR {
-            S_un: IN_ADDR_S_un {
-                S_addr: u32::from_be_bytes([127, 0, 0, 1]).to_be(),
-            },
-        },
-        sin_zero: [0; 8],
-    }
-}
-
-fn last_error() -> u32 {
-    ws2_32::last_error::get()
-}
-
-unsafe fn startup() {
-    unsafe {
-        let mut data: WSADATA = std::mem::zeroed();
-        assert_eq!(ws2_32::winsock::WSAStartup(0x0202, &mut data), 0);
-    }
-}
-
-/// A connected pair through the installed chain, with one echo: (listener, client, server).
-unsafe fn connected_pair() -> (SOCKET, SOCKET, SOCKET) {
-    unsafe {
-        let listener = socket(AF_INET, SOCK_STREAM, 0);
-        assert_ne!(listener, INVALID_SOCKET, "socket: {}", last_error());
-        let mut addr = loopback(0);
-        assert_eq!(bind(listener, (&addr as *const SOCKADDR_IN).cast(), 16), 0);
-        assert_eq!(listen(listener, 1), 0);
-        let mut len = 16;
-        assert_eq!(
-            getsockname(listener, (&mut addr as *mut SOCKADDR_IN).cast(), &mut len),
-            0
-        );
-        let client = socket(AF_INET, SOCK_STREAM, 0);
-        assert_ne!(client, INVALID_SOCKET, "socket: {}", last_error());
-        assert_eq!(
-            connect(client, (&addr as *const SOCKADDR_IN).cast(), 16),
-            0,
-            "connect: {}",
-            last_error()
-        );
-        let server = accept(listener, null_mut(), null_mut());
-        assert_ne!(server, INVALID_SOCKET, "accept: {}", last_error());
-        send_all(client, b"hello");
-        let mut buf = [0u8; 16];
-        assert_eq!(recv(server, buf.as_mut_ptr().cast(), 16, 0), 5);
-        assert_eq!(&buf[..5], b"hello");
-        (listener, client, server)
-    }
-}
-
-unsafe fn send_all(s: SOCKET, data: &[u8]) {
-    assert_eq!(
-        unsafe { send(s, data.as_ptr().cast(), data.len() as i32, 0) },
-        data.len() as i32,
-        "send: {}",
-        last_error()
-    );
-}
-
-fn close_all(sockets: [SOCKET; 3]) {
-    for s in sockets {
-        assert_eq!(closesocket(s), 0, "closesocket: {}", last_error());
-    }
-    assert_eq!(ws2_32::winsock::WSACleanup(), 0);
-}
-
 /// The diagnostics naming `provider` whose call is `call`.
 fn of(provider: &str, call: &str) -> Vec<Diagnostic> {
     verifier::diagnostics()
@@ -254,16 +170,6 @@ static ROUTINE_CALLS: AtomicU32 = AtomicU32::new(0);
 
 unsafe extern "system" fn completion_routine(_: DWORD, _: DWORD, _: LPWSAOVERLAPPED, _: DWORD) {
     ROUTINE_CALLS.fetch_add(1, Ordering::SeqCst);
-}
-
-fn overlapped(event: HANDLE) -> WSAOVERLAPPED {
-    WSAOVERLAPPED {
-        Internal: 0,
-        InternalHigh: 0,
-        Offset: 0,
-        OffsetHigh: 0,
-        hEvent: event,
-    }
 }
 
 #[test]

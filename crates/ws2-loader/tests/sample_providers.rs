@@ -10,8 +10,10 @@
 //! and WSAStartup are process-wide; the tests take `LOCK`.
 #![allow(unsafe_code)] // the exports are `unsafe extern "system"` functions
 
+mod over_base;
 mod provider_kit;
 
+use over_base::*;
 use provider_kit::*;
 use std::process::Command;
 use std::ptr::{null, null_mut};
@@ -27,21 +29,6 @@ static LOCK: Mutex<()> = Mutex::new(());
 
 /// A bound on waits that should end at once (a failure, never a pacing device).
 const LONG_MS: u32 = 10_000;
-
-/// target/<profile>, where cargo puts libws2_base.so.
-fn profile_dir() -> std::path::PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    exe.parent().and_then(|d| d.parent()).unwrap().to_path_buf()
-}
-
-fn build_base_provider() {
-    let status = Command::new(env!("CARGO"))
-        .args(["build", "--quiet", "-p", "ws2-base", "--lib"])
-        .args(profile_dir().ends_with("release").then_some("--release"))
-        .status()
-        .expect("cargo build -p ws2-base");
-    assert!(status.success());
-}
 
 /// Keeps the exports the samples import (beyond provider_kit's) in the test executable.
 fn keep_exports() {
@@ -122,58 +109,6 @@ fn install_first(file: &str, n: u32) {
     store().write_order(&order).unwrap();
 }
 
-fn loopback(port: u16) -> SOCKADDR_IN {
-    SOCKADDR_IN {
-        sin_family: AF_INET as u16,
-        sin_port: port.to_be(),
-        sin_addr: IN_ADDR {
-            S_un: IN_ADDR_S_un {
-                S_addr: u32::from_be_bytes([127, 0, 0, 1]).to_be(),
-            },
-        },
-        sin_zero: [0; 8],
-    }
-}
-
-fn last_error() -> u32 {
-    ws2_32::last_error::get()
-}
-
-/// A connected pair through the installed chain: (listener, client, server).
-unsafe fn connected_pair() -> (SOCKET, SOCKET, SOCKET) {
-    unsafe {
-        let listener = socket(AF_INET, SOCK_STREAM, 0);
-        assert_ne!(listener, INVALID_SOCKET, "socket: {}", last_error());
-        let mut addr = loopback(0);
-        assert_eq!(bind(listener, (&addr as *const SOCKADDR_IN).cast(), 16), 0);
-        assert_eq!(listen(listener, 1), 0);
-        let mut len = 16;
-        assert_eq!(
-            getsockname(listener, (&mut addr as *mut SOCKADDR_IN).cast(), &mut len),
-            0
-        );
-        let client = socket(AF_INET, SOCK_STREAM, 0);
-        assert_eq!(
-            connect(client, (&addr as *const SOCKADDR_IN).cast(), 16),
-            0,
-            "connect: {}",
-            last_error()
-        );
-        let server = accept(listener, null_mut(), null_mut());
-        assert_ne!(server, INVALID_SOCKET, "accept: {}", last_error());
-        (listener, client, server)
-    }
-}
-
-unsafe fn send_all(s: SOCKET, data: &[u8]) {
-    assert_eq!(
-        unsafe { send(s, data.as_ptr().cast(), data.len() as i32, 0) },
-        data.len() as i32,
-        "send: {}",
-        last_error()
-    );
-}
-
 static ROUTINE_CALLS: AtomicU32 = AtomicU32::new(0);
 static ROUTINE_RESULT: AtomicU32 = AtomicU32::new(u32::MAX);
 static ROUTINE_BYTES: AtomicU32 = AtomicU32::new(u32::MAX);
@@ -187,16 +122,6 @@ unsafe extern "system" fn completion_routine(
     ROUTINE_RESULT.store(error, Ordering::SeqCst);
     ROUTINE_BYTES.store(bytes, Ordering::SeqCst);
     ROUTINE_CALLS.fetch_add(1, Ordering::SeqCst);
-}
-
-fn overlapped(event: HANDLE) -> WSAOVERLAPPED {
-    WSAOVERLAPPED {
-        Internal: 0,
-        InternalHigh: 0,
-        Offset: 0,
-        OffsetHigh: 0,
-        hEvent: event,
-    }
 }
 
 /// A message-only window of the calling thread (DefWindowProcW).
@@ -394,20 +319,6 @@ unsafe fn exercise(name: &str) -> (SOCKET, SOCKET, SOCKET) {
 
         (listener, client, server)
     }
-}
-
-unsafe fn startup() {
-    unsafe {
-        let mut data: WSADATA = std::mem::zeroed();
-        assert_eq!(ws2_32::winsock::WSAStartup(0x0202, &mut data), 0);
-    }
-}
-
-fn close_all(sockets: [SOCKET; 3]) {
-    for s in sockets {
-        assert_eq!(closesocket(s), 0, "closesocket: {}", last_error());
-    }
-    assert_eq!(ws2_32::winsock::WSACleanup(), 0);
 }
 
 fn prepare(file: &str, source: &str, n: u32) {
