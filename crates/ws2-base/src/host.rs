@@ -8,15 +8,18 @@
 //! `routine(error, bytes, ov, flags)`; any other request goes to the host's `lpCompleteIo`, which
 //! does what the Windows I/O manager does for IFS handles (`InternalHigh`, `Internal`, a packet
 //! to the socket's completion port unless bit 0 of `hEvent` is set, `hEvent` signalled).
-//! Without a host table (a process whose ws2_32 offers none) the provider writes `InternalHigh`
-//! and `Internal` and signals `hEvent` itself; no completion-port packet is possible then.
+//! Without a host table (a process whose ws2_32 offers none, or a layered provider that loaded
+//! this library itself with LoadLibraryW and started it with WSPStartup) the provider writes
+//! `InternalHigh` and `Internal` and signals `hEvent` itself, and no completion-port packet is
+//! possible then; the thread's last error is set through the process's exported
+//! `WSASetLastError` ([`set_last_error`]).
 //!
 //! None of these calls re-enters the provider, so callers may hold a socket's `io` lock (the
 //! event-select record and its event are updated atomically that way).
 
 use crate::provider;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Condvar, Mutex};
+use std::sync::{Condvar, Mutex, OnceLock};
 use ws2_abi as w;
 use ws2_abi::{
     DWORD, DWORD_PTR, HANDLE, LPWSAOVERLAPPED, LPWSAOVERLAPPED_COMPLETION_ROUTINE,
@@ -50,14 +53,29 @@ pub unsafe fn attach(host: *const WS2EMU_HOST_TABLE) -> i32 {
 }
 
 /// Sets the calling thread's Winsock last error through the host (the extension functions
-/// AcceptEx, ConnectEx, ... report errors that way, as mswsock's do). Without a host table it
-/// does nothing.
+/// AcceptEx, ConnectEx, ... report errors that way, as mswsock's do).
+///
+/// Without a host table (ws2emu's loader attaches one only to the providers it starts itself; a
+/// layered provider that loads this library with LoadLibraryW and calls its WSPStartup, as LSPs
+/// do on Windows, attaches none) it uses the process's exported `WSASetLastError`: the one the
+/// layered provider's own `WSAGetLastError` resolves to (libws2_32, or an executable linked
+/// with -rdynamic). Without either, it does nothing.
 pub fn set_last_error(code: i32) {
-    let f = SET_LAST_ERROR.load(Ordering::Acquire);
+    let mut f = SET_LAST_ERROR.load(Ordering::Acquire);
+    if f == 0 {
+        f = global_set_last_error();
+    }
     if f != 0 {
-        // SAFETY: the value was stored from the host's `void WSASetLastError(int)`.
+        // SAFETY: the value is ws2_32's `void WSASetLastError(int)`, from the host table or
+        // the process's export of that name (ws2emu's, `extern "system"`, a plain C call on x64).
         unsafe { std::mem::transmute::<usize, unsafe extern "system" fn(i32)>(f)(code) };
     }
+}
+
+/// The process's `WSASetLastError` (0: not exported), looked up once.
+fn global_set_last_error() -> usize {
+    static FOUND: OnceLock<usize> = OnceLock::new();
+    *FOUND.get_or_init(|| crate::sys::global_symbol(c"WSASetLastError").unwrap_or(0))
 }
 
 fn complete_io() -> w::LPWS2EMU_COMPLETE_IO {

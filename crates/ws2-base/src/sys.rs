@@ -30,6 +30,15 @@ fn check_size(ret: libc::ssize_t) -> SysResult<usize> {
     }
 }
 
+/// dlsym(RTLD_DEFAULT, name): the address of `name` in the process's global scope (the
+/// executable and the libraries loaded with it or with RTLD_GLOBAL, where the symbols a C
+/// provider imports resolve), or None.
+pub fn global_symbol(name: &std::ffi::CStr) -> Option<usize> {
+    // SAFETY: dlsym only reads the NUL-terminated name; RTLD_DEFAULT is a valid pseudo-handle.
+    let address = unsafe { libc::dlsym(libc::RTLD_DEFAULT, name.as_ptr()) };
+    (!address.is_null()).then_some(address as usize)
+}
+
 /// socket(2), always non-blocking and close-on-exec (the provider emulates blocking itself).
 pub fn socket(domain: i32, kind: i32, protocol: i32) -> SysResult<OwnedFd> {
     let flags = libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC;

@@ -111,7 +111,12 @@ unsafe fn copy_out<T: Copy + Default>(text: &[T], buffer: *mut T, size: DWORD) -
 
 fn load(path: ws2_core::Result<String>) -> HMODULE {
     match path.and_then(|p| module::load_library(&p)) {
-        Ok(h) => h as HMODULE,
+        Ok(h) => {
+            // A layered provider loading its lower layer: the base provider completes IFS
+            // requests and sets last errors through the host table, as when the loader starts it.
+            let _ = loader().offer_host(h);
+            h as HMODULE
+        }
         Err(e) => fail_api(e, std::ptr::null_mut()),
     }
 }

@@ -101,7 +101,11 @@ pub unsafe extern "system" fn CreateThread(
             builder = builder.stack_size(stack_size.max(64 * 1024));
         }
         let thread_info = info.clone();
+        // A thread a provider starts works for that provider: the verifier attributes what it
+        // does (and what it leaves open) to the provider current here.
+        let creator = ws2_core::verifier::current();
         let spawned = builder.spawn(move || {
+            let _provider = creator.map(|name| ws2_core::verifier::ProviderScope::enter(|| name));
             let object = ws2_core::thread::current();
             let ok = object.is_ok();
             let _ = tx.send(object);

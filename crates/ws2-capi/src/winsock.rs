@@ -79,9 +79,12 @@ pub extern "system" fn WSACleanup() -> i32 {
     ffi_boundary("WSACleanup", SOCKET_ERROR, || match runtime().stop() {
         Ok(()) => {
             // Provider loader (issue 4): the last WSACleanup runs one WSPCleanup per started
-            // provider and unloads it (spec checklist 63). No lock is held here.
+            // provider and unloads it (spec checklist 63). No lock is held here; the upcalls
+            // still work while the providers clean up.
             if !runtime().is_started() {
-                crate::loader::cleanup_providers();
+                runtime().cleaning_up(|| {
+                    crate::loader::cleanup_providers();
+                });
             }
             0
         }

@@ -76,6 +76,9 @@ pub struct Runtime {
     startup: Mutex<()>,
     /// Successful WSAStartup calls not yet matched by WSACleanup, plus started providers.
     started: AtomicUsize,
+    /// Last WSACleanups still running the providers' WSPCleanup: a provider closes its events
+    /// and thread ids there, so the upcalls keep working until it returns.
+    cleaning_up: AtomicUsize,
     /// The Winsock version the process negotiated (MAKEWORD order), 0 before WSAStartup.
     version: AtomicU16,
 }
@@ -95,6 +98,7 @@ impl Runtime {
             store: OnceLock::new(),
             startup: Mutex::new(()),
             started: AtomicUsize::new(0),
+            cleaning_up: AtomicUsize::new(0),
             version: AtomicU16::new(0),
         }
     }
@@ -168,6 +172,26 @@ impl Runtime {
 
     pub fn is_started(&self) -> bool {
         self.started.load(Ordering::SeqCst) > 0
+    }
+
+    /// Runs `cleanup` (the providers' WSPCleanup after the last WSACleanup) with the upcalls
+    /// still available to it (see [`upcalls_available`](Self::upcalls_available)).
+    pub fn cleaning_up(&self, cleanup: impl FnOnce()) {
+        struct Done<'a>(&'a AtomicUsize);
+        impl Drop for Done<'_> {
+            fn drop(&mut self) {
+                self.0.fetch_sub(1, Ordering::SeqCst);
+            }
+        }
+        self.cleaning_up.fetch_add(1, Ordering::SeqCst);
+        let _done = Done(&self.cleaning_up);
+        cleanup();
+    }
+
+    /// Whether a provider may use the upcalls that need Winsock started: after a WSAStartup
+    /// (or a provider start) and during the providers' WSPCleanup.
+    pub fn upcalls_available(&self) -> bool {
+        self.is_started() || self.cleaning_up.load(Ordering::SeqCst) > 0
     }
 
     /// The version negotiated by the first WSAStartup.
@@ -305,6 +329,18 @@ mod tests {
         assert!(rt.is_started());
         rt.stop().unwrap();
         assert!(!rt.is_started());
+    }
+
+    #[test]
+    fn upcalls_stay_available_while_providers_clean_up() {
+        let rt = Runtime::new();
+        rt.start(0x0202);
+        rt.stop().unwrap();
+        assert!(!rt.upcalls_available(), "after the last WSACleanup");
+        let mut inside = None;
+        rt.cleaning_up(|| inside = Some((rt.is_started(), rt.upcalls_available())));
+        assert_eq!(inside, Some((false, true)), "during WSPCleanup");
+        assert!(!rt.upcalls_available(), "after it");
     }
 
     #[test]

@@ -190,7 +190,7 @@ pub fn query_blocking_callback(catalog_id: u32) -> Result<(usize, usize)> {
 /// `WSANOTINITIALISED` before any WSAStartup/WSPStartup.
 #[doc(alias = "WPUOpenCurrentThread")]
 pub fn open_current_thread() -> Result<(usize, u32)> {
-    if !runtime().is_started() {
+    if !runtime().upcalls_available() {
         return Err(WinError::WSANOTINITIALISED);
     }
     let me = thread::current()?;
@@ -207,7 +207,7 @@ pub fn open_current_thread() -> Result<(usize, u32)> {
 /// ReactOS rejects it as an invalid parameter).
 #[doc(alias = "WPUCloseThread")]
 pub fn close_thread(handle: usize) -> Result<()> {
-    if !runtime().is_started() {
+    if !runtime().upcalls_available() {
         return Err(WinError::WSANOTINITIALISED);
     }
     runtime()

@@ -20,7 +20,8 @@
 //! a provider that is starting waits for the outcome and shares it. The catalog path is expanded
 //! (`%VAR%`) and must then be absolute: a relative path is refused with 10106 and never resolved
 //! against the current directory or a search path. A library that others than its owner and
-//! root could change is refused with 10106 before it is opened ([`trusted_library`]).
+//! root could change is refused with 10106 before it is opened ([`trusted_library`]), and so is
+//! one that would load a second ws2emu runtime into the process ([`single_runtime`]).
 //!
 //! Divergences: a provider whose `WSPStartup` asks (on the same thread) for itself to be
 //! started again gets WSAEPROVIDERFAILEDINIT instead of a deadlock (Windows documents nothing).
@@ -205,11 +206,42 @@ pub fn trusted_library(path: &str) -> Result<()> {
     if ws2_os::insecure_allowed() {
         return Ok(());
     }
-    let message = format!(
+    refuse(format!(
         "provider library {path} refused: {untrusted} ({}=1 allows it for throwaway test \
          directories)",
         ws2_os::INSECURE_ENV
-    );
+    ))
+}
+
+/// Refuses (WSAEPROVIDERFAILEDINIT) a provider library that depends on a ws2emu runtime
+/// (libws2_32.so, linked with `-lws2_32` or `pkg-config --libs ws2emu`) other than the one this
+/// process runs, before it is opened: `dlopen` would map a second runtime, with its own handle
+/// space and catalog, and bind the provider's imports to it ([`crate::dependencies`]). A
+/// provider linked with the same libws2_32.so the process runs from loads. Reported like
+/// [`trusted_library`]. ws2emu's own rule: Windows has one ws2_32.dll per process.
+pub fn single_runtime(path: &str) -> Result<()> {
+    let path = std::path::Path::new(path);
+    let Some(dynamic) = crate::dependencies::read_dynamic(path) else {
+        return Ok(()); // not an ELF file we read: dlopen reports it
+    };
+    let Some(runtime) = crate::dependencies::running_runtime() else {
+        return Ok(());
+    };
+    let Some(needed) = crate::dependencies::second_runtime(path, &dynamic, &runtime) else {
+        return Ok(());
+    };
+    refuse(format!(
+        "provider library {} refused: it needs {needed} (linked with -lws2_32 or \
+         `pkg-config --libs ws2emu`), a second ws2emu runtime next to the one in {}; build \
+         providers with `pkg-config --cflags ws2emu` only (README, \"Testing your provider\")",
+        path.display(),
+        runtime.display()
+    ))
+}
+
+/// WSAEPROVIDERFAILEDINIT with `message` on the `api` trace channel every time and on stderr
+/// once per message and process.
+fn refuse(message: String) -> Result<()> {
     use ws2_core::trace::{emit, enabled, Channel};
     if enabled(Channel::Api) {
         emit(Channel::Api, format_args!("{message}"));
@@ -239,6 +271,16 @@ impl Loader {
     pub fn with_host(mut self, host: &'static WS2EMU_HOST_TABLE) -> Self {
         self.host = Some(host);
         self
+    }
+
+    /// Offers the host table to `module` if it exports `ws2emu_attach_host`: whether it took
+    /// it, `None` when there is nothing to offer or nobody to take it. Also for modules a
+    /// layered provider loads itself (LoadLibraryW of its lower layer), which need the same
+    /// services as the ones the loader starts.
+    pub fn offer_host(&self, module: usize) -> Option<bool> {
+        let host = self.host?;
+        let attach = module::proc_address(module, WS2EMU_ATTACH_HOST_EXPORT).ok()?;
+        Some(crate::ffi::call_attach_host(attach, host) == 0)
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
@@ -308,6 +350,7 @@ impl Loader {
     ) -> Result<Arc<Provider>> {
         let path = expanded_path(stored_path)?;
         trusted_library(&path)?;
+        single_runtime(&path)?;
         let module = module::load_library(&path).map_err(|_| PROVIDER_FAILED_INIT)?;
         let fail = |error: WinError| {
             let _ = module::free_library(module);
@@ -344,11 +387,8 @@ impl Loader {
             None
         };
         // The host extension: a provider that asks for it and refuses it failed to start.
-        let problem = problem.or_else(|| {
-            let host = self.host?;
-            let attach = module::proc_address(module, WS2EMU_ATTACH_HOST_EXPORT).ok()?;
-            (crate::ffi::call_attach_host(attach, host) != 0).then_some(PROVIDER_FAILED_INIT)
-        });
+        let problem = problem
+            .or_else(|| (self.offer_host(module) == Some(false)).then_some(PROVIDER_FAILED_INIT));
         if let Some(error) = problem {
             // The start succeeded, so it is matched by one WSPCleanup before the unload.
             let scope = verifier::ProviderScope::enter(|| name.clone());
