@@ -1,5 +1,5 @@
 /*
- * sample_ifs_lsp.c - an IFS layered service provider for TCP, written as ordinary Windows
+ * sample_ifs_lsp.c - an IFS layered service provider (TCP and UDP), written as ordinary Windows
  * provider code. It returns the lower layer's own (IFS) handles to the application after
  * registering them under its own catalog entry with WPUModifyIFSHandle, so ws2_32 sends every
  * socket call to this layer first (spec 4.3, handle strategy (b)).
@@ -24,6 +24,7 @@
 static WSPUPCALLTABLE upcalls;       /* our own copy: the caller's table is a by-value argument */
 static WSPPROC_TABLE lower;          /* the next layer's entry points */
 static WSAPROTOCOL_INFOW lower_info; /* the next layer's catalog entry */
+static WCHAR lower_path[MAX_PATH];   /* its library, as the catalog stores it */
 static HMODULE lower_module;
 static DWORD self_id;                /* our chain entry: the owner of the handles we register */
 static LONG startups;
@@ -45,11 +46,43 @@ static SOCKET take_over(SOCKET down, LPINT err)
     return s; /* use only the returned value from now on */
 }
 
+static BOOL find_entry(DWORD id, WSAPROTOCOL_INFOW *out);
+
+/* Whether `entry` is served by the lower library we loaded: its own provider, or another
+ * provider GUID registered by the same library (the base provider registers one for IPv4 and
+ * one for IPv6; its WSPStartup serves them all). */
+static BOOL served_by_lower(const WSAPROTOCOL_INFOW *entry)
+{
+    WCHAR path[MAX_PATH];
+    int length = MAX_PATH, err = 0, i = 0;
+    GUID id = entry->ProviderId;
+    if (memcmp(&id, &lower_info.ProviderId, sizeof(GUID)) == 0)
+        return TRUE;
+    if (upcalls.lpWPUGetProviderPath(&id, path, &length, &err) != 0)
+        return FALSE;
+    while (path[i] != 0 && path[i] == lower_path[i])
+        i++;
+    return path[i] == lower_path[i];
+}
+
+/* The lower layer's catalog entry under `chain`, one of ours: each protocol (TCP, UDP; IPv4,
+ * IPv6) has a chain [this layer, lower entry] of its own, all over the library loaded in
+ * WSPStartup. The lower layer gets that entry, never our chain (spec 4.3). */
+static BOOL lower_entry_of(LPWSAPROTOCOL_INFOW chain, WSAPROTOCOL_INFOW *out)
+{
+    return chain != NULL && chain->ProtocolChain.ChainLen == 2 &&
+           find_entry(chain->ProtocolChain.ChainEntries[1], out) && served_by_lower(out);
+}
+
 static SOCKET WSPAPI ifs_socket(int af, int type, int protocol, LPWSAPROTOCOL_INFOW info, GROUP g,
                                 DWORD flags, LPINT err)
 {
-    (void)info; /* our chain entry; the base layer gets its own entry (spec 4.3) */
-    return take_over(lower.lpWSPSocket(af, type, protocol, &lower_info, g, flags, err), err);
+    WSAPROTOCOL_INFOW below;
+    if (!lower_entry_of(info, &below)) {
+        *err = WSAEPROVIDERFAILEDINIT;
+        return INVALID_SOCKET;
+    }
+    return take_over(lower.lpWSPSocket(af, type, protocol, &below, g, flags, err), err);
 }
 
 static SOCKET WSPAPI ifs_accept(SOCKET s, struct sockaddr *addr, LPINT addrlen,
@@ -126,15 +159,15 @@ static BOOL find_entry(DWORD id, WSAPROTOCOL_INFOW *out)
 /* Loads the layer below us in `info`'s chain (spec 4.3). */
 static int load_lower_layer(WORD version, LPWSPDATA data, LPWSAPROTOCOL_INFOW info)
 {
-    WCHAR stored[MAX_PATH], path[MAX_PATH];
+    WCHAR path[MAX_PATH];
     int length = MAX_PATH, err = 0, result;
     LPWSPSTARTUP lower_startup;
     /* This sample is always the top of a two-element chain: [this layer, base provider]. */
     if (info->ProtocolChain.ChainLen != 2 ||
         !find_entry(info->ProtocolChain.ChainEntries[1], &lower_info))
         return WSAEPROVIDERFAILEDINIT;
-    if (upcalls.lpWPUGetProviderPath(&lower_info.ProviderId, stored, &length, &err) != 0 ||
-        ExpandEnvironmentStringsW(stored, path, MAX_PATH) == 0)
+    if (upcalls.lpWPUGetProviderPath(&lower_info.ProviderId, lower_path, &length, &err) != 0 ||
+        ExpandEnvironmentStringsW(lower_path, path, MAX_PATH) == 0)
         return WSAEPROVIDERFAILEDINIT;
     lower_module = LoadLibraryW(path);
     if (lower_module == NULL)
@@ -149,9 +182,8 @@ static int load_lower_layer(WORD version, LPWSPDATA data, LPWSAPROTOCOL_INFOW in
     return result;
 }
 
-__declspec(dllexport) int WSPAPI WSPStartup(WORD version, LPWSPDATA data,
-                                            LPWSAPROTOCOL_INFOW info, WSPUPCALLTABLE upcall_table,
-                                            LPWSPPROC_TABLE table)
+static int ifs_startup(WORD version, LPWSPDATA data, LPWSAPROTOCOL_INFOW info,
+                       WSPUPCALLTABLE upcall_table, LPWSPPROC_TABLE table)
 {
     if (data == NULL || info == NULL || table == NULL)
         return WSAEFAULT;
@@ -175,3 +207,14 @@ __declspec(dllexport) int WSPAPI WSPStartup(WORD version, LPWSPDATA data,
     table->lpWSPCleanup = ifs_cleanup;
     return 0;
 }
+
+/* The broken examples (broken/) include this file with SAMPLE_IFS_LSP_AS_LIBRARY defined: each
+ * exports a WSPStartup of its own that calls ifs_startup and then changes one thing. */
+#ifndef SAMPLE_IFS_LSP_AS_LIBRARY
+__declspec(dllexport) int WSPAPI WSPStartup(WORD version, LPWSPDATA data,
+                                            LPWSAPROTOCOL_INFOW info, WSPUPCALLTABLE upcall_table,
+                                            LPWSPPROC_TABLE table)
+{
+    return ifs_startup(version, data, info, upcall_table, table);
+}
+#endif

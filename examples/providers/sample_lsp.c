@@ -20,11 +20,26 @@
  * The per-socket context counts the bytes sent and received; an application reads them with
  * getsockopt(s, SAMPLE_LSP_LEVEL, SAMPLE_LSP_BYTES, ...) (two ULONGLONGs: sent, received).
  *
- * Simplifications (this is an example): one lower layer, TCP only, overlapped I/O for
- * WSPSend/WSPRecv only (WSPSendTo/WSPRecvFrom/WSPIoctl are passed down synchronously).
+ * Extension functions: a non-IFS layer must hand out its own AcceptEx, ConnectEx and
+ * DisconnectEx for SIO_GET_EXTENSION_FUNCTION_POINTER, because the application calls them with
+ * our handles, which the lower layer's functions cannot take. Ours map the handles (listening
+ * and accept socket) to the lower ones and call the lower layer's function, fetched with the
+ * lower WSPIoctl on a lower socket, from the worker thread with an overlapped structure and an
+ * event of our own; the worker waits on those events and completes the application's request
+ * with WPUCompleteOverlappedRequest, as for WSPSend/WSPRecv. GetAcceptExSockaddrs only reads a
+ * buffer, so the lower layer's is handed out; any other extension GUID is refused. setsockopt
+ * SO_UPDATE_ACCEPT_CONTEXT carries the listening socket's handle, which is mapped as well.
+ *
+ * Protocols: one chain per protocol of the lower provider (TCP and UDP over IPv4 and IPv6),
+ * all over the one lower provider loaded in WSPStartup; WSPSocket finds the lower entry of the
+ * chain it is called for.
+ *
+ * Simplifications (this is an example): one lower provider; overlapped WSPIoctl is refused
+ * (WSAEOPNOTSUPP); at most 63 extension requests in flight (one wait of the worker).
  */
 #include <winsock2.h>
 #include <ws2spi.h>
+#include <mswsock.h>
 #include <windows.h>
 #include <string.h>
 
@@ -37,6 +52,7 @@
 static WSPUPCALLTABLE upcalls;      /* our own copy: the caller's table is a by-value argument */
 static WSPPROC_TABLE lower;         /* the next layer's entry points */
 static WSAPROTOCOL_INFOW lower_info; /* the next layer's catalog entry */
+static WCHAR lower_path[MAX_PATH];   /* its library, as the catalog stores it */
 static HMODULE lower_module;
 static LONG startups;               /* WSPStartup calls not yet balanced by WSPCleanup */
 static CRITICAL_SECTION lock;       /* guards the worker's start */
@@ -45,6 +61,15 @@ static CRITICAL_SECTION lock;       /* guards the worker's start */
 static HANDLE worker;
 static WSATHREADID worker_id;       /* from WPUOpenCurrentThread, in the worker */
 static WSAEVENT worker_ready, worker_stop;
+
+/* Extension functions. EX_FN holds any function pointer; each is cast back to its LPFN_ type
+ * to be called. The lower layer's are fetched on first use (under `lock`). */
+typedef void (*EX_FN)(void);
+enum { EX_ACCEPT, EX_CONNECT, EX_DISCONNECT, EX_COUNT };
+static const GUID ex_ids[EX_COUNT] = {WSAID_ACCEPTEX, WSAID_CONNECTEX, WSAID_DISCONNECTEX};
+static EX_FN lower_ex[EX_COUNT];
+static volatile LONG ex_pending; /* extension requests in flight (the worker waits on each) */
+#define MAX_EX_PENDING (MAXIMUM_WAIT_OBJECTS - 1) /* one wait slot is worker_stop */
 
 /* ---- per-socket context -------------------------------------------------------------------- */
 
@@ -56,6 +81,7 @@ typedef struct SOCKET_CONTEXT {
     volatile LONG64 sent, received;
     volatile LONG pending;     /* overlapped requests not yet completed */
     WSAEVENT idle;             /* set while pending == 0; closesocket waits for it */
+    volatile LONG refs;        /* the handle + AcceptEx requests naming it as accept socket */
     /* WSAAsyncSelect proxy: a watcher thread turns lower network events into messages. */
     HWND hwnd;
     UINT msg;
@@ -65,15 +91,28 @@ typedef struct SOCKET_CONTEXT {
 } SOCKET_CONTEXT;
 
 /* An overlapped request on its way through the worker. */
+enum { OP_RECV, OP_SEND, OP_RECV_FROM, OP_SEND_TO, OP_ACCEPT, OP_CONNECT, OP_DISCONNECT };
 typedef struct REQUEST {
     WSAOVERLAPPED lower_ov;    /* first member: the lower completion hands us this pointer */
-    SOCKET_CONTEXT *ctx;
-    BOOL is_send;
+    SOCKET_CONTEXT *ctx;       /* completes on this socket (AcceptEx: the listening one) */
+    int op;                    /* OP_* */
     WSABUF bufs[MAX_BUFS];     /* copied: the caller's array is transient */
     DWORD count, flags, bytes, error;
     LPWSAOVERLAPPED app_ov;
     LPWSAOVERLAPPED_COMPLETION_ROUTINE app_routine;
     WSATHREADID app_thread;    /* copied: the caller's identity is only valid during the call */
+    /* Extension requests (op >= OP_ACCEPT): the lower function and its arguments. Their
+     * lower_ov.hEvent is our event, which the worker waits on. */
+    EX_FN lower_fn;
+    SOCKET_CONTEXT *accepted;  /* AcceptEx: the accept socket (holds a reference) */
+    PVOID buffer;              /* the caller's: AcceptEx output, ConnectEx data */
+    DWORD recv_len, local_len, remote_len, send_len, reserved;
+    SOCKADDR_STORAGE name;     /* ConnectEx, WSPSendTo: the address, copied */
+    int namelen;
+    struct sockaddr *from;     /* WSPRecvFrom: the caller's (valid until completion) */
+    LPINT fromlen;
+    int *start_error;          /* the caller waits for the lower call's immediate result */
+    WSAEVENT started;
 } REQUEST;
 
 static SOCKET_CONTEXT *context_of(SOCKET s, LPINT err)
@@ -110,6 +149,7 @@ static SOCKET_CONTEXT *new_context(SOCKET lower_socket, DWORD catalog_id, LPINT 
     }
     ctx->lower = lower_socket;
     ctx->catalog_id = catalog_id;
+    ctx->refs = 1;
     ctx->idle = upcalls.lpWPUCreateEvent(err);
     if (ctx->idle == WSA_INVALID_EVENT) {
         HeapFree(GetProcessHeap(), 0, ctx);
@@ -130,6 +170,14 @@ static void free_context(SOCKET_CONTEXT *ctx)
     int err;
     upcalls.lpWPUCloseEvent(ctx->idle, &err);
     HeapFree(GetProcessHeap(), 0, ctx);
+}
+
+/* A pending AcceptEx still counts the bytes it receives into its accept socket's context, even
+ * when the application has closed that socket meanwhile. */
+static void release_context(SOCKET_CONTEXT *ctx)
+{
+    if (InterlockedDecrement(&ctx->refs) == 0)
+        free_context(ctx);
 }
 
 /* ---- WSAAsyncSelect: a watcher thread per socket -------------------------------------------- */
@@ -228,13 +276,45 @@ static void CALLBACK run_completion_routine(DWORD_PTR context)
     HeapFree(GetProcessHeap(), 0, req);
 }
 
-/* The lower layer's completion routine; runs in the worker (it issued the request). */
+/* Extension requests the worker waits on (their lower events); touched by the worker only. */
+static REQUEST *watched[MAX_EX_PENDING];
+static DWORD watch_count;
+
+/* Releases what an extension request holds besides its socket's pending count: its lower
+ * event, its reference to the accept socket and its place among the watched requests. */
+static void end_extension(REQUEST *req)
+{
+    int ignored;
+    if (req->lower_ov.hEvent != WSA_INVALID_EVENT)
+        upcalls.lpWPUCloseEvent(req->lower_ov.hEvent, &ignored);
+    if (req->accepted != NULL)
+        release_context(req->accepted);
+    InterlockedDecrement(&ex_pending);
+}
+
+/* One request fewer on `ctx`. */
+static void request_finished(SOCKET_CONTEXT *ctx)
+{
+    int err;
+    if (InterlockedDecrement(&ctx->pending) == 0)
+        upcalls.lpWPUSetEvent(ctx->idle, &err); /* closesocket may be waiting */
+}
+
+/* The lower layer's completion routine; runs in the worker (it issued the request). The worker
+ * also calls it for extension requests, whose lower layer signals an event instead. */
 static void CALLBACK lower_done(DWORD error, DWORD bytes, LPWSAOVERLAPPED ov, DWORD flags)
 {
     REQUEST *req = (REQUEST *)ov;
     SOCKET_CONTEXT *ctx = req->ctx;
     int err;
-    InterlockedAdd64(req->is_send ? &ctx->sent : &ctx->received, (LONG64)bytes);
+    if (req->op == OP_ACCEPT)
+        InterlockedAdd64(&req->accepted->received, (LONG64)bytes); /* its first data block */
+    else
+        InterlockedAdd64(req->op == OP_RECV || req->op == OP_RECV_FROM ? &ctx->received
+                                                                       : &ctx->sent,
+                         (LONG64)bytes);
+    if (req->op >= OP_ACCEPT)
+        end_extension(req);
     req->error = error;
     req->bytes = bytes;
     req->flags = flags;
@@ -250,11 +330,64 @@ static void CALLBACK lower_done(DWORD error, DWORD bytes, LPWSAOVERLAPPED ov, DW
         if (upcalls.lpWPUQueueApc(&req->app_thread, run_completion_routine, (DWORD_PTR)req, &err) != 0)
             HeapFree(GetProcessHeap(), 0, req); /* the thread has exited: nobody to tell */
     } else {
+        /* Extension requests always come here: AcceptEx and friends take no routine. AcceptEx
+         * completes on the listening socket, as Windows completes it on that handle. */
         WPUCompleteOverlappedRequest(ctx->self, req->app_ov, error, bytes, &err);
         HeapFree(GetProcessHeap(), 0, req);
     }
-    if (InterlockedDecrement(&ctx->pending) == 0)
-        upcalls.lpWPUSetEvent(ctx->idle, &err); /* closesocket may be waiting */
+    request_finished(ctx);
+}
+
+/* In the worker: issues an extension request's lower call and tells the caller, who waits for
+ * it, the immediate outcome. A started request is watched through its lower event (also on
+ * immediate success: the lower layer signals the event then too, as Windows does for IFS
+ * handles); one that failed at once belongs to the caller again. */
+static void start_extension_call(REQUEST *req)
+{
+    LPOVERLAPPED ov = &req->lower_ov;
+    DWORD bytes = 0;
+    BOOL done = FALSE;
+    int error, ignored;
+    switch (req->op) {
+    case OP_ACCEPT:
+        done = ((LPFN_ACCEPTEX)req->lower_fn)(req->ctx->lower, req->accepted->lower, req->buffer,
+                                              req->recv_len, req->local_len, req->remote_len,
+                                              &bytes, ov);
+        break;
+    case OP_CONNECT:
+        done = ((LPFN_CONNECTEX)req->lower_fn)(req->ctx->lower, (const struct sockaddr *)&req->name,
+                                               req->namelen, req->buffer, req->send_len, &bytes,
+                                               ov);
+        break;
+    case OP_DISCONNECT:
+        done = ((LPFN_DISCONNECTEX)req->lower_fn)(req->ctx->lower, ov, req->flags, req->reserved);
+        break;
+    }
+    /* The lower functions report errors in this thread's last error, as mswsock's do. */
+    error = done ? 0 : WSAGetLastError();
+    if (!done && error == 0)
+        error = WSASYSCALLFAILURE; /* a lower layer that failed without saying why */
+    if (done || error == WSA_IO_PENDING) {
+        watched[watch_count++] = req; /* a slot is free: the caller counted ex_pending */
+        error = 0;
+    }
+    *req->start_error = error;
+    upcalls.lpWPUSetEvent(req->started, &ignored); /* the caller's; req is not ours to touch now */
+}
+
+/* The worker saw an extension request's lower event: read the result the SPI way. */
+static void extension_done(REQUEST *req)
+{
+    DWORD bytes = 0, flags = 0;
+    int err = 0;
+    if (!lower.lpWSPGetOverlappedResult(req->ctx->lower, &req->lower_ov, &bytes, FALSE, &flags,
+                                        &err)) {
+        /* A socket closed meanwhile is unknown to the lower layer: its requests were aborted. */
+        if (err == WSAENOTSOCK)
+            err = WSA_OPERATION_ABORTED;
+        bytes = flags = 0;
+    }
+    lower_done((DWORD)err, bytes, &req->lower_ov, flags);
 }
 
 /* Queued to the worker: issues the lower request from the worker's own thread, so the lower
@@ -265,12 +398,30 @@ static void CALLBACK start_request(DWORD_PTR context)
     REQUEST *req = (REQUEST *)context;
     DWORD bytes = 0, flags = req->flags;
     int err = 0, result;
-    if (req->is_send)
+    if (req->op >= OP_ACCEPT) {
+        start_extension_call(req);
+        return;
+    }
+    switch (req->op) {
+    case OP_SEND:
         result = lower.lpWSPSend(req->ctx->lower, req->bufs, req->count, &bytes, flags,
                                  &req->lower_ov, lower_done, &worker_id, &err);
-    else
+        break;
+    case OP_SEND_TO:
+        result = lower.lpWSPSendTo(req->ctx->lower, req->bufs, req->count, &bytes, flags,
+                                   (const struct sockaddr *)&req->name, req->namelen,
+                                   &req->lower_ov, lower_done, &worker_id, &err);
+        break;
+    case OP_RECV_FROM:
+        result = lower.lpWSPRecvFrom(req->ctx->lower, req->bufs, req->count, &bytes, &flags,
+                                     req->from, req->fromlen, &req->lower_ov, lower_done,
+                                     &worker_id, &err);
+        break;
+    default:
         result = lower.lpWSPRecv(req->ctx->lower, req->bufs, req->count, &bytes, &flags,
                                  &req->lower_ov, lower_done, &worker_id, &err);
+        break;
+    }
     /* Success and WSA_IO_PENDING are both announced through lower_done; any other error is not. */
     if (result != 0 && err != WSA_IO_PENDING)
         lower_done((DWORD)err, 0, &req->lower_ov, 0);
@@ -282,10 +433,30 @@ static DWORD WINAPI worker_main(LPVOID unused)
     (void)unused;
     if (upcalls.lpWPUOpenCurrentThread(&worker_id, &err) != 0)
         return 1;
+    watch_count = 0;
     upcalls.lpWPUSetEvent(worker_ready, &err);
-    /* Alertable: start_request and lower_done arrive as APCs. */
-    while (WaitForSingleObjectEx(worker_stop, INFINITE, TRUE) != WAIT_OBJECT_0)
-        ;
+    /* Alertable: start_request and lower_done arrive as APCs; extension requests complete by
+     * signalling their lower events. */
+    for (;;) {
+        HANDLE wait[MAXIMUM_WAIT_OBJECTS];
+        DWORD count = 1, result;
+        wait[0] = worker_stop;
+        for (DWORD i = 0; i < watch_count; i++)
+            wait[count++] = watched[i]->lower_ov.hEvent;
+        /* Nothing watched: the plain alertable wait (see the helper's report: under ws2emu the
+         * multi-object alertable wait intermittently missed lower_done APCs). */
+        result = count == 1 ? WaitForSingleObjectEx(worker_stop, INFINITE, TRUE)
+                            : WaitForMultipleObjectsEx(count, wait, FALSE, INFINITE, TRUE);
+        if (result == WAIT_IO_COMPLETION)
+            continue;
+        if (result > WAIT_OBJECT_0 && result < WAIT_OBJECT_0 + count) {
+            REQUEST *req = watched[result - WAIT_OBJECT_0 - 1];
+            watched[result - WAIT_OBJECT_0 - 1] = watched[--watch_count];
+            extension_done(req);
+            continue;
+        }
+        break; /* worker_stop, or a failed wait */
+    }
     upcalls.lpWPUCloseThread(&worker_id, &err);
     return 0;
 }
@@ -321,14 +492,27 @@ static void stop_worker(void)
 }
 
 /* Starts an overlapped send or receive (spec 6.2); always pending, completed by lower_done. */
-static int start_overlapped(SOCKET_CONTEXT *ctx, BOOL is_send, LPWSABUF bufs, DWORD count,
-                            DWORD flags, LPWSAOVERLAPPED ov,
+/* Where a datagram goes (WSPSendTo) or where its source is written (WSPRecvFrom). */
+typedef struct ADDRESSING {
+    const struct sockaddr *to;
+    int tolen;
+    struct sockaddr *from;
+    LPINT fromlen;
+} ADDRESSING;
+
+static int start_overlapped(SOCKET_CONTEXT *ctx, int op, LPWSABUF bufs, DWORD count, DWORD flags,
+                            const ADDRESSING *addressing, LPWSAOVERLAPPED ov,
                             LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID thread,
                             LPINT err)
 {
     REQUEST *req;
     if (count == 0 || count > MAX_BUFS) {
         *err = count == 0 ? WSAEINVAL : WSAENOBUFS;
+        return SOCKET_ERROR;
+    }
+    if (op == OP_SEND_TO && (addressing->to == NULL || addressing->tolen <= 0 ||
+                             addressing->tolen > (int)sizeof(SOCKADDR_STORAGE))) {
+        *err = WSAEFAULT;
         return SOCKET_ERROR;
     }
     if (routine != NULL && thread == NULL) {
@@ -343,8 +527,15 @@ static int start_overlapped(SOCKET_CONTEXT *ctx, BOOL is_send, LPWSABUF bufs, DW
         return SOCKET_ERROR;
     }
     req->ctx = ctx;
-    req->is_send = is_send;
+    req->op = op;
     memcpy(req->bufs, bufs, count * sizeof(WSABUF));
+    if (op == OP_SEND_TO) {
+        memcpy(&req->name, addressing->to, (size_t)addressing->tolen);
+        req->namelen = addressing->tolen;
+    } else if (op == OP_RECV_FROM) {
+        req->from = addressing->from;
+        req->fromlen = addressing->fromlen;
+    }
     req->count = count;
     req->flags = flags;
     req->app_ov = ov;
@@ -362,6 +553,163 @@ static int start_overlapped(SOCKET_CONTEXT *ctx, BOOL is_send, LPWSABUF bufs, DW
     }
     *err = WSA_IO_PENDING;
     return SOCKET_ERROR;
+}
+
+/* ---- extension functions: AcceptEx, ConnectEx, DisconnectEx --------------------------------- */
+
+/* The lower layer's extension function `which`, fetched once with the lower WSPIoctl on one of
+ * its sockets; NULL with *err when it has none. */
+static EX_FN lower_extension(int which, SOCKET lower_socket, LPINT err)
+{
+    EX_FN fn;
+    GUID id = ex_ids[which];
+    DWORD returned = 0;
+    EnterCriticalSection(&lock);
+    if (lower_ex[which] == NULL &&
+        lower.lpWSPIoctl(lower_socket, SIO_GET_EXTENSION_FUNCTION_POINTER, &id, sizeof(id),
+                         &lower_ex[which], sizeof(lower_ex[which]), &returned, NULL, NULL, NULL,
+                         err) != 0)
+        lower_ex[which] = NULL;
+    fn = lower_ex[which];
+    LeaveCriticalSection(&lock);
+    return fn;
+}
+
+/* Extension functions report errors through the thread's last error (they are called directly,
+ * not through ws2_32). */
+static BOOL extension_failed(int err)
+{
+    WSASetLastError(err);
+    return FALSE;
+}
+
+static REQUEST *new_extension_request(SOCKET_CONTEXT *ctx, int op, EX_FN lower_fn,
+                                      LPOVERLAPPED ov)
+{
+    REQUEST *req = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof(*req));
+    if (req != NULL) {
+        req->ctx = ctx;
+        req->op = op;
+        req->lower_fn = lower_fn;
+        req->app_ov = ov;
+    }
+    return req;
+}
+
+/* Hands an extension request to the worker and waits until it has issued the lower call, so
+ * that the application gets the lower layer's immediate errors; a started request is always
+ * pending (spec 6.2: its completion is announced either way). Takes ownership of `req`. */
+static BOOL start_extension(REQUEST *req)
+{
+    SOCKET_CONTEXT *ctx = req->ctx;
+    WSAEVENT started = WSA_INVALID_EVENT;
+    int err = 0, start_error = WSAENOBUFS, ignored;
+    if (req->accepted != NULL)
+        InterlockedIncrement(&req->accepted->refs);
+    if (InterlockedIncrement(&ex_pending) > MAX_EX_PENDING)
+        err = WSAENOBUFS; /* the worker cannot wait on more lower events */
+    else if (start_worker(&err) &&
+             (started = upcalls.lpWPUCreateEvent(&err)) != WSA_INVALID_EVENT &&
+             (req->lower_ov.hEvent = upcalls.lpWPUCreateEvent(&err)) != WSA_INVALID_EVENT) {
+        req->started = started;
+        req->start_error = &start_error;
+        /* As the I/O manager does at the start of a request (spec 6.2 step 1). */
+        if (req->app_ov->hEvent != NULL)
+            upcalls.lpWPUResetEvent((WSAEVENT)((DWORD_PTR)req->app_ov->hEvent & ~(DWORD_PTR)1),
+                                    &ignored);
+        req->app_ov->Internal = WSS_OPERATION_IN_PROGRESS;
+        if (InterlockedIncrement(&ctx->pending) == 1)
+            upcalls.lpWPUResetEvent(ctx->idle, &ignored);
+        if (upcalls.lpWPUQueueApc(&worker_id, start_request, (DWORD_PTR)req, &err) == 0) {
+            WaitForSingleObject(started, INFINITE);
+            err = start_error;
+        }
+        if (err != 0)
+            request_finished(ctx); /* not started: no completion will come */
+    }
+    if (started != WSA_INVALID_EVENT)
+        upcalls.lpWPUCloseEvent(started, &ignored);
+    if (err != 0) {
+        end_extension(req);
+        HeapFree(GetProcessHeap(), 0, req);
+        return extension_failed(err);
+    }
+    return extension_failed(WSA_IO_PENDING);
+}
+
+static BOOL WINAPI sample_accept_ex(SOCKET listen_socket, SOCKET accept_socket, PVOID buffer,
+                                    DWORD recv_len, DWORD local_len, DWORD remote_len,
+                                    LPDWORD received, LPOVERLAPPED ov)
+{
+    SOCKET_CONTEXT *listener, *accepted = NULL;
+    LPFN_ACCEPTEX down = NULL;
+    REQUEST *req;
+    int err = 0;
+    listener = context_of(listen_socket, &err);
+    if (listener != NULL)
+        accepted = context_of(accept_socket, &err);
+    if (accepted != NULL)
+        down = (LPFN_ACCEPTEX)lower_extension(EX_ACCEPT, listener->lower, &err);
+    if (down == NULL)
+        return extension_failed(err);
+    if (ov == NULL) /* not overlapped: the lower layer reports the error in this thread */
+        return down(listener->lower, accepted->lower, buffer, recv_len, local_len, remote_len,
+                    received, NULL);
+    req = new_extension_request(listener, OP_ACCEPT, (EX_FN)down, ov);
+    if (req == NULL)
+        return extension_failed(WSAENOBUFS);
+    req->accepted = accepted;
+    req->buffer = buffer;
+    req->recv_len = recv_len;
+    req->local_len = local_len;
+    req->remote_len = remote_len;
+    return start_extension(req);
+}
+
+static BOOL WINAPI sample_connect_ex(SOCKET s, const struct sockaddr *name, int namelen,
+                                     PVOID buffer, DWORD send_len, LPDWORD sent, LPOVERLAPPED ov)
+{
+    int err = 0;
+    SOCKET_CONTEXT *ctx = context_of(s, &err);
+    LPFN_CONNECTEX down = NULL;
+    REQUEST *req;
+    if (ctx != NULL)
+        down = (LPFN_CONNECTEX)lower_extension(EX_CONNECT, ctx->lower, &err);
+    if (down == NULL)
+        return extension_failed(err);
+    if (ov == NULL)
+        return down(ctx->lower, name, namelen, buffer, send_len, sent, NULL);
+    /* The address is copied: the worker issues the call after we return. */
+    if (name == NULL || namelen <= 0 || namelen > (int)sizeof(SOCKADDR_STORAGE))
+        return extension_failed(WSAEFAULT);
+    req = new_extension_request(ctx, OP_CONNECT, (EX_FN)down, ov);
+    if (req == NULL)
+        return extension_failed(WSAENOBUFS);
+    memcpy(&req->name, name, (size_t)namelen);
+    req->namelen = namelen;
+    req->buffer = buffer;
+    req->send_len = send_len;
+    return start_extension(req);
+}
+
+static BOOL WINAPI sample_disconnect_ex(SOCKET s, LPOVERLAPPED ov, DWORD flags, DWORD reserved)
+{
+    int err = 0;
+    SOCKET_CONTEXT *ctx = context_of(s, &err);
+    LPFN_DISCONNECTEX down = NULL;
+    REQUEST *req;
+    if (ctx != NULL)
+        down = (LPFN_DISCONNECTEX)lower_extension(EX_DISCONNECT, ctx->lower, &err);
+    if (down == NULL)
+        return extension_failed(err);
+    if (ov == NULL) /* completes within the call */
+        return down(ctx->lower, NULL, flags, reserved);
+    req = new_extension_request(ctx, OP_DISCONNECT, (EX_FN)down, ov);
+    if (req == NULL)
+        return extension_failed(WSAENOBUFS);
+    req->flags = flags;
+    req->reserved = reserved;
+    return start_extension(req);
 }
 
 static BOOL WSPAPI sample_get_overlapped_result(SOCKET s, LPWSAOVERLAPPED ov, LPDWORD bytes,
@@ -398,7 +746,7 @@ static int WSPAPI sample_send(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD sent
     if (ctx == NULL)
         return SOCKET_ERROR;
     if (ov != NULL)
-        return start_overlapped(ctx, TRUE, bufs, count, flags, ov, routine, thread, err);
+        return start_overlapped(ctx, OP_SEND, bufs, count, flags, NULL, ov, routine, thread, err);
     if (!blocking_allowed(ctx, err))
         return SOCKET_ERROR;
     if (lower.lpWSPSend(ctx->lower, bufs, count, sent, flags, NULL, NULL, thread, err) != 0)
@@ -420,7 +768,8 @@ static int WSPAPI sample_recv(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD rece
         return SOCKET_ERROR;
     }
     if (ov != NULL)
-        return start_overlapped(ctx, FALSE, bufs, count, *flags, ov, routine, thread, err);
+        return start_overlapped(ctx, OP_RECV, bufs, count, *flags, NULL, ov, routine, thread,
+                                err);
     if (!blocking_allowed(ctx, err))
         return SOCKET_ERROR;
     if (lower.lpWSPRecv(ctx->lower, bufs, count, received, flags, NULL, NULL, thread, err) != 0)
@@ -437,9 +786,10 @@ static int WSPAPI sample_send_to(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD s
     SOCKET_CONTEXT *ctx = context_of(s, err);
     if (ctx == NULL)
         return SOCKET_ERROR;
-    if (ov != NULL) { /* not in this sample */
-        *err = WSAEOPNOTSUPP;
-        return SOCKET_ERROR;
+    if (ov != NULL) {
+        ADDRESSING addressing = {to, tolen, NULL, NULL};
+        return start_overlapped(ctx, OP_SEND_TO, bufs, count, flags, &addressing, ov, routine,
+                                thread, err);
     }
     if (!blocking_allowed(ctx, err) ||
         lower.lpWSPSendTo(ctx->lower, bufs, count, sent, flags, to, tolen, NULL, routine, thread,
@@ -457,9 +807,14 @@ static int WSPAPI sample_recv_from(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD
     SOCKET_CONTEXT *ctx = context_of(s, err);
     if (ctx == NULL)
         return SOCKET_ERROR;
-    if (ov != NULL) { /* not in this sample */
-        *err = WSAEOPNOTSUPP;
+    if (flags == NULL) {
+        *err = WSAEFAULT;
         return SOCKET_ERROR;
+    }
+    if (ov != NULL) {
+        ADDRESSING addressing = {NULL, 0, from, fromlen};
+        return start_overlapped(ctx, OP_RECV_FROM, bufs, count, *flags, &addressing, ov, routine,
+                                thread, err);
     }
     if (!blocking_allowed(ctx, err) ||
         lower.lpWSPRecvFrom(ctx->lower, bufs, count, received, flags, from, fromlen, NULL, routine,
@@ -529,12 +884,65 @@ static int WSPAPI sample_select(int nfds, fd_set *readfds, fd_set *writefds, fd_
 
 /* ---- socket life cycle --------------------------------------------------------------------- */
 
+static BOOL find_entry(DWORD id, WSAPROTOCOL_INFOW *out);
+
+/* Whether `entry` is served by the lower library we loaded: its own provider, or another
+ * provider GUID registered by the same library (the base provider registers one for IPv4 and
+ * one for IPv6; its WSPStartup serves them all). */
+static BOOL served_by_lower(const WSAPROTOCOL_INFOW *entry)
+{
+    WCHAR path[MAX_PATH];
+    int length = MAX_PATH, err = 0, i = 0;
+    GUID id = entry->ProviderId;
+    if (memcmp(&id, &lower_info.ProviderId, sizeof(GUID)) == 0)
+        return TRUE;
+    if (upcalls.lpWPUGetProviderPath(&id, path, &length, &err) != 0)
+        return FALSE;
+    while (path[i] != 0 && path[i] == lower_path[i])
+        i++;
+    return path[i] == lower_path[i];
+}
+
+/* The lower layer's catalog entry under one of our chains, [this layer, lower entry]: each
+ * protocol (TCP, UDP; IPv4, IPv6) has a chain of its own, all over the library loaded in
+ * WSPStartup. Looked up once per entry (under `lock`). */
+static BOOL lower_entry_of(LPWSAPROTOCOL_INFOW chain, WSAPROTOCOL_INFOW *out)
+{
+    static WSAPROTOCOL_INFOW seen[16];
+    static int seen_count;
+    DWORD id;
+    BOOL found = FALSE;
+    if (chain == NULL || chain->ProtocolChain.ChainLen != 2)
+        return FALSE;
+    id = chain->ProtocolChain.ChainEntries[1];
+    EnterCriticalSection(&lock);
+    for (int i = 0; i < seen_count && !found; i++)
+        if (seen[i].dwCatalogEntryId == id) {
+            *out = seen[i];
+            found = TRUE;
+        }
+    /* Only entries served by the library we loaded: another one would need loading too. */
+    if (!found && find_entry(id, out) && served_by_lower(out)) {
+        if (seen_count < (int)(sizeof(seen) / sizeof(seen[0])))
+            seen[seen_count++] = *out;
+        found = TRUE;
+    }
+    LeaveCriticalSection(&lock);
+    return found;
+}
+
 static SOCKET WSPAPI sample_socket(int af, int type, int protocol, LPWSAPROTOCOL_INFOW info,
                                    GROUP g, DWORD flags, LPINT err)
 {
     SOCKET_CONTEXT *ctx;
+    WSAPROTOCOL_INFOW below;
+    SOCKET down;
+    if (!lower_entry_of(info, &below)) {
+        *err = WSAEPROVIDERFAILEDINIT;
+        return INVALID_SOCKET;
+    }
     /* The base layer gets its own entry, never our chain (spec 4.3). */
-    SOCKET down = lower.lpWSPSocket(af, type, protocol, &lower_info, g, flags, err);
+    down = lower.lpWSPSocket(af, type, protocol, &below, g, flags, err);
     if (down == INVALID_SOCKET)
         return INVALID_SOCKET;
     ctx = new_context(down, info->dwCatalogEntryId, err);
@@ -588,7 +996,7 @@ static int WSPAPI sample_close_socket(SOCKET s, LPINT err)
     WaitForSingleObject(ctx->idle, INFINITE);
     if (upcalls.lpWPUCloseSocketHandle(s, err) != 0)
         return SOCKET_ERROR;
-    free_context(ctx);
+    release_context(ctx);
     return 0;
 }
 
@@ -657,8 +1065,57 @@ static int WSPAPI sample_get_sock_opt(SOCKET s, int level, int name, char *value
 static int WSPAPI sample_set_sock_opt(SOCKET s, int level, int name, const char *value, int len,
                                       LPINT err)
 {
-    SOCKET_CONTEXT *ctx = context_of(s, err);
-    return ctx ? lower.lpWSPSetSockOpt(ctx->lower, level, name, value, len, err) : SOCKET_ERROR;
+    SOCKET_CONTEXT *ctx = context_of(s, err), *listener;
+    SOCKET listen_socket;
+    if (ctx == NULL)
+        return SOCKET_ERROR;
+    if (level == SOL_SOCKET && name == SO_UPDATE_ACCEPT_CONTEXT) {
+        /* The value is the listening socket AcceptEx used: our handle, so map it too. */
+        if (value == NULL || len < (int)sizeof(SOCKET)) {
+            *err = WSAEFAULT;
+            return SOCKET_ERROR;
+        }
+        memcpy(&listen_socket, value, sizeof(listen_socket));
+        listener = context_of(listen_socket, err);
+        if (listener == NULL ||
+            lower.lpWSPSetSockOpt(ctx->lower, level, name, (const char *)&listener->lower,
+                                  (int)sizeof(SOCKET), err) != 0)
+            return SOCKET_ERROR;
+        ctx->nonblocking = listener->nonblocking; /* inherited, as the lower socket's mode */
+        return 0;
+    }
+    return lower.lpWSPSetSockOpt(ctx->lower, level, name, value, len, err);
+}
+
+/* SIO_GET_EXTENSION_FUNCTION_POINTER: our own function for those that take socket handles,
+ * the lower layer's GetAcceptExSockaddrs (it only reads a buffer). Any other GUID is refused
+ * with WSAEINVAL (what Windows answers for a GUID it does not know): the lower layer's function
+ * would be handed our handles. */
+static int extension_pointer(SOCKET_CONTEXT *ctx, LPVOID in, DWORD inlen, LPVOID out,
+                             DWORD outlen, LPDWORD returned, LPINT err)
+{
+    static const GUID sockaddrs_id = WSAID_GETACCEPTEXSOCKADDRS;
+    const EX_FN own[EX_COUNT] = {(EX_FN)sample_accept_ex, (EX_FN)sample_connect_ex,
+                                 (EX_FN)sample_disconnect_ex};
+    if (in == NULL || inlen < sizeof(GUID) || memcmp(in, &sockaddrs_id, sizeof(GUID)) == 0)
+        return lower.lpWSPIoctl(ctx->lower, SIO_GET_EXTENSION_FUNCTION_POINTER, in, inlen, out,
+                                outlen, returned, NULL, NULL, NULL, err);
+    for (int i = 0; i < EX_COUNT; i++) {
+        if (memcmp(in, &ex_ids[i], sizeof(GUID)) != 0)
+            continue;
+        if (lower_extension(i, ctx->lower, err) == NULL)
+            return SOCKET_ERROR; /* the lower layer has none: neither have we */
+        if (out == NULL || outlen < sizeof(EX_FN)) {
+            *err = WSAEFAULT;
+            return SOCKET_ERROR;
+        }
+        memcpy(out, &own[i], sizeof(EX_FN));
+        if (returned != NULL)
+            *returned = sizeof(EX_FN);
+        return 0;
+    }
+    *err = WSAEINVAL;
+    return SOCKET_ERROR;
 }
 
 static int WSPAPI sample_ioctl(SOCKET s, DWORD code, LPVOID in, DWORD inlen, LPVOID out,
@@ -673,6 +1130,8 @@ static int WSPAPI sample_ioctl(SOCKET s, DWORD code, LPVOID in, DWORD inlen, LPV
         *err = WSAEOPNOTSUPP;
         return SOCKET_ERROR;
     }
+    if (code == SIO_GET_EXTENSION_FUNCTION_POINTER)
+        return extension_pointer(ctx, in, inlen, out, outlen, returned, err);
     if (lower.lpWSPIoctl(ctx->lower, code, in, inlen, out, outlen, returned, NULL, routine, thread,
                          err) != 0)
         return SOCKET_ERROR;
@@ -731,6 +1190,8 @@ static int WSPAPI sample_cleanup(LPINT err)
     if (InterlockedDecrement(&startups) > 0)
         return 0;
     stop_worker();
+    for (int i = 0; i < EX_COUNT; i++)
+        lower_ex[i] = NULL; /* they belong to the module freed below */
     result = lower.lpWSPCleanup(err);
     FreeLibrary(lower_module);
     lower_module = NULL;
@@ -762,15 +1223,15 @@ static BOOL find_entry(DWORD id, WSAPROTOCOL_INFOW *out)
 /* Loads the layer below us in `info`'s chain (spec 4.3). */
 static int load_lower_layer(WORD version, LPWSPDATA data, LPWSAPROTOCOL_INFOW info)
 {
-    WCHAR stored[MAX_PATH], path[MAX_PATH];
+    WCHAR path[MAX_PATH];
     int length = MAX_PATH, err = 0, result;
     LPWSPSTARTUP lower_startup;
     /* This sample is always the top of a two-element chain: [this layer, base provider]. */
     if (info->ProtocolChain.ChainLen != 2 ||
         !find_entry(info->ProtocolChain.ChainEntries[1], &lower_info))
         return WSAEPROVIDERFAILEDINIT;
-    if (upcalls.lpWPUGetProviderPath(&lower_info.ProviderId, stored, &length, &err) != 0 ||
-        ExpandEnvironmentStringsW(stored, path, MAX_PATH) == 0)
+    if (upcalls.lpWPUGetProviderPath(&lower_info.ProviderId, lower_path, &length, &err) != 0 ||
+        ExpandEnvironmentStringsW(lower_path, path, MAX_PATH) == 0)
         return WSAEPROVIDERFAILEDINIT;
     lower_module = LoadLibraryW(path);
     if (lower_module == NULL)
@@ -786,9 +1247,8 @@ static int load_lower_layer(WORD version, LPWSPDATA data, LPWSAPROTOCOL_INFOW in
     return result;
 }
 
-__declspec(dllexport) int WSPAPI WSPStartup(WORD version, LPWSPDATA data,
-                                            LPWSAPROTOCOL_INFOW info, WSPUPCALLTABLE upcall_table,
-                                            LPWSPPROC_TABLE table)
+static int sample_startup(WORD version, LPWSPDATA data, LPWSAPROTOCOL_INFOW info,
+                          WSPUPCALLTABLE upcall_table, LPWSPPROC_TABLE table)
 {
     if (data == NULL || info == NULL || table == NULL)
         return WSAEFAULT;
@@ -834,3 +1294,14 @@ __declspec(dllexport) int WSPAPI WSPStartup(WORD version, LPWSPDATA data,
     table->lpWSPSocket = sample_socket;
     return 0;
 }
+
+/* The broken examples (broken/) include this file with SAMPLE_LSP_AS_LIBRARY defined: each
+ * exports a WSPStartup of its own that calls sample_startup and then changes one thing. */
+#ifndef SAMPLE_LSP_AS_LIBRARY
+__declspec(dllexport) int WSPAPI WSPStartup(WORD version, LPWSPDATA data,
+                                            LPWSAPROTOCOL_INFOW info, WSPUPCALLTABLE upcall_table,
+                                            LPWSPPROC_TABLE table)
+{
+    return sample_startup(version, data, info, upcall_table, table);
+}
+#endif

@@ -32,38 +32,34 @@ pub struct Sample {
     pub name: &'static str,
     pub path: &'static str,
     pub ifs: bool,
-    /// Areas outside what the sample's source says it supports: the non-IFS sample passes
-    /// WSPIoctl down, so SIO_GET_EXTENSION_FUNCTION_POINTER hands the application the base
-    /// provider's AcceptEx/ConnectEx, which cannot take the sample's own handles (a real LSP
-    /// must return its own extension functions).
-    pub skip: &'static [&'static str],
 }
 
-/// The samples; both are TCP layers over one lower entry (TCP/IPv4).
+/// The samples; both layer over every base entry (TCP and UDP, IPv4 and IPv6).
 pub const SAMPLES: &[Sample] = &[
     Sample {
         name: "Sample LSP",
         path: concat!(env!("OUT_DIR"), "/libsample_lsp.so"),
         ifs: false,
-        skip: &["accept-connect-ex"],
     },
     Sample {
         name: "Sample IFS LSP",
         path: concat!(env!("OUT_DIR"), "/libsample_ifs_lsp.so"),
         ifs: true,
-        skip: &[],
     },
 ];
 
 /// Keeps the Winsock/Win32 exports C providers import from the hosting process in the
 /// executable (the linker drops unreferenced ones even with -rdynamic).
 pub fn keep_exports() {
-    use ws2_32::{catalog, kernel32, loader, memory, sync, threads, upcalls};
+    use ws2_32::{catalog, kernel32, last_error, loader, memory, sync, threads, upcalls};
     std::hint::black_box((
         threads::CreateThread as unsafe extern "system" fn(_, _, _, _, _, _) -> _,
         kernel32::WaitForSingleObject as extern "system" fn(_, _) -> _,
         kernel32::WaitForSingleObjectEx as extern "system" fn(_, _, _) -> _,
         kernel32::WaitForMultipleObjects as unsafe extern "system" fn(_, _, _, _) -> _,
+        kernel32::WaitForMultipleObjectsEx as unsafe extern "system" fn(_, _, _, _, _) -> _,
+        last_error::WSAGetLastError as extern "system" fn() -> _,
+        last_error::WSASetLastError as extern "system" fn(_),
         kernel32::CloseHandle as extern "system" fn(_) -> _,
         memory::HeapAlloc as extern "system" fn(_, _, _) -> _,
         memory::HeapFree as unsafe extern "system" fn(_, _, _) -> _,

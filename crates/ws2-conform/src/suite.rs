@@ -301,6 +301,97 @@ fn udp_echo(s: &mut Suite, any: SocketAddr) {
         WSAEMSGSIZE,
         b.recv_from(&mut small),
     );
+    overlapped_datagram(s, &a, &b, a_addr, b_addr);
+}
+
+/// An overlapped WSARecvFrom posted before the datagram and an overlapped WSASendTo, each
+/// completed through its event: the data, the source address and its length arrive with the
+/// completion.
+fn overlapped_datagram(
+    s: &mut Suite,
+    a: &Socket,
+    b: &Socket,
+    a_addr: SocketAddr,
+    b_addr: SocketAddr,
+) {
+    let event = CreateEventW(null_mut(), TRUE, FALSE, null());
+    let mut ov = overlapped(event);
+    let mut data = [0u8; 16];
+    let mut wsabuf = WSABUF {
+        len: 16,
+        buf: data.as_mut_ptr().cast(),
+    };
+    let mut from = [0u8; 128];
+    let mut from_len = from.len() as i32;
+    let mut flags = 0u32;
+    // SAFETY: buffer, address, length, OVERLAPPED and event outlive the request (waited for
+    // below, or cancelled by the socket's close before they go).
+    let r = unsafe {
+        WSARecvFrom(
+            b.raw(),
+            &mut wsabuf,
+            1,
+            null_mut(),
+            &mut flags,
+            from.as_mut_ptr().cast(),
+            &mut from_len,
+            &mut ov,
+            None,
+        )
+    };
+    if !started(s, "WSARecvFrom(overlapped, event)", r) {
+        CloseHandle(event);
+        return;
+    }
+    let to = ws2_client::to_windows(&b_addr);
+    let mut out = *b"datagram";
+    let mut sbuf = WSABUF {
+        len: 8,
+        buf: out.as_mut_ptr().cast(),
+    };
+    let send_event = CreateEventW(null_mut(), TRUE, FALSE, null());
+    let mut send_ov = overlapped(send_event);
+    let (mut bytes, mut out_flags) = (0u32, 0u32);
+    // SAFETY: as above; `to` holds a Windows sockaddr of `to.len()` bytes.
+    unsafe {
+        let r = WSASendTo(
+            a.raw(),
+            &mut sbuf,
+            1,
+            null_mut(),
+            0,
+            to.as_bytes().as_ptr().cast(),
+            to.len() as i32,
+            &mut send_ov,
+            None,
+        );
+        if started(s, "WSASendTo(overlapped, event)", r) {
+            s.eq(
+                "the send's event is signalled",
+                WAIT_OBJECT_0,
+                WaitForSingleObject(send_event, LONG_MS),
+            );
+            let r =
+                WSAGetOverlappedResult(a.raw(), &mut send_ov, &mut bytes, FALSE, &mut out_flags);
+            s.eq("WSAGetOverlappedResult(WSASendTo)", (TRUE, 8), (r, bytes));
+        }
+    }
+    s.eq(
+        "the receive's event is signalled",
+        WAIT_OBJECT_0,
+        WaitForSingleObject(event, LONG_MS),
+    );
+    // SAFETY: the request completed; valid out-pointers.
+    let r = unsafe { WSAGetOverlappedResult(b.raw(), &mut ov, &mut bytes, FALSE, &mut out_flags) };
+    s.eq("WSAGetOverlappedResult(WSARecvFrom)", (TRUE, 8), (r, bytes));
+    s.eq("overlapped datagram data", &b"datagram"[..], &data[..8]);
+    let source = usize::try_from(from_len)
+        .ok()
+        .and_then(|n| from.get(..n))
+        .map(ws2_client::from_windows);
+    s.eq("lpFrom/lpFromlen: the sender", Some(Ok(a_addr)), source);
+    CloseHandle(send_event);
+    CloseHandle(event);
 }
 
 fn errors(s: &mut Suite) {

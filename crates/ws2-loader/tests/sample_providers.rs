@@ -3,7 +3,8 @@
 //! through the client API: a blocking TCP echo, an overlapped WSARecv with an event, one with a
 //! completion routine drained by an alertable SleepEx, WSAAsyncSelect FD_READ through a message
 //! loop, and select(). The samples' own counters, read with a private getsockopt level, show the
-//! calls went through them (for the non-IFS sample: its per-socket context).
+//! calls went through them (for the non-IFS sample: its per-socket context). The non-IFS sample
+//! also hands out AcceptEx/ConnectEx of its own, which an AcceptEx/ConnectEx pair goes through.
 //!
 //! Each sample is also checked as Windows C with the mingw-w64 cross compiler (required when
 //! `WS2EMU_REQUIRE_MINGW` is set, as in tests/conformance). Its own process: the catalog snapshot
@@ -32,12 +33,15 @@ const LONG_MS: u32 = 10_000;
 
 /// Keeps the exports the samples import (beyond provider_kit's) in the test executable.
 fn keep_exports() {
-    use ws2_32::{catalog, kernel32, memory, sync, threads, upcalls};
+    use ws2_32::{catalog, kernel32, last_error, memory, sync, threads, upcalls};
     std::hint::black_box((
         threads::CreateThread as unsafe extern "system" fn(_, _, _, _, _, _) -> _,
         kernel32::WaitForSingleObject as extern "system" fn(_, _) -> _,
         kernel32::WaitForSingleObjectEx as extern "system" fn(_, _, _) -> _,
         kernel32::WaitForMultipleObjects as unsafe extern "system" fn(_, _, _, _) -> _,
+        kernel32::WaitForMultipleObjectsEx as unsafe extern "system" fn(_, _, _, _, _) -> _,
+        last_error::WSAGetLastError as extern "system" fn() -> _,
+        last_error::WSASetLastError as extern "system" fn(_),
         kernel32::CloseHandle as extern "system" fn(_) -> _,
         memory::HeapAlloc as extern "system" fn(_, _, _) -> _,
         memory::HeapFree as unsafe extern "system" fn(_, _, _) -> _,
@@ -363,6 +367,245 @@ fn the_non_ifs_sample_lsp_carries_tcp_through_its_socket_contexts() {
         );
         assert_eq!(last_error(), WSAEFAULT as u32, "too small a buffer");
         close_all([server, client, listener]);
+    }
+}
+
+/// The extension function `id` of `s` (SIO_GET_EXTENSION_FUNCTION_POINTER), or the error.
+unsafe fn extension_function(s: SOCKET, mut id: GUID) -> Result<usize, u32> {
+    let (mut pointer, mut returned) = (0usize, 0u32);
+    // SAFETY: the GUID and the pointer buffer with their sizes.
+    let r = unsafe {
+        WSAIoctl(
+            s,
+            SIO_GET_EXTENSION_FUNCTION_POINTER,
+            (&mut id as *mut GUID).cast(),
+            16,
+            (&mut pointer as *mut usize).cast(),
+            8,
+            &mut returned,
+            null_mut(),
+            None,
+        )
+    };
+    if r != 0 {
+        return Err(last_error());
+    }
+    assert_eq!(returned, 8);
+    Ok(pointer)
+}
+
+/// Only TCP sockets, all through the sample: the base provider is started by the sample alone
+/// (LoadLibraryW + WSPStartup), never by ws2emu's loader, so it has no host table and must still
+/// report WSA_IO_PENDING from its AcceptEx (else the sample never watches the request).
+#[test]
+fn the_non_ifs_sample_lsp_hands_out_its_own_accept_ex_and_connect_ex() {
+    let _guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    prepare("libsample_lsp.so", "sample_lsp.c", 100);
+    // SAFETY: every call passes valid pointers to locals that outlive it; the requests are
+    // waited for before their buffers and OVERLAPPEDs go out of scope.
+    unsafe {
+        startup();
+        let listener = socket(AF_INET, SOCK_STREAM, 0);
+        let accepted = socket(AF_INET, SOCK_STREAM, 0);
+        let client = socket(AF_INET, SOCK_STREAM, 0);
+        assert!([listener, accepted, client]
+            .iter()
+            .all(|s| *s != INVALID_SOCKET));
+        let mut addr = loopback(0);
+        assert_eq!(bind(listener, (&addr as *const SOCKADDR_IN).cast(), 16), 0);
+        assert_eq!(listen(listener, 1), 0);
+        let mut len = 16;
+        assert_eq!(
+            getsockname(listener, (&mut addr as *mut SOCKADDR_IN).cast(), &mut len),
+            0
+        );
+        let any = loopback(0);
+        assert_eq!(bind(client, (&any as *const SOCKADDR_IN).cast(), 16), 0);
+
+        let accept_ex = extension_function(listener, WSAID_ACCEPTEX).expect("AcceptEx");
+        let connect_ex = extension_function(client, WSAID_CONNECTEX).expect("ConnectEx");
+        let sockaddrs =
+            extension_function(listener, WSAID_GETACCEPTEXSOCKADDRS).expect("GetAcceptExSockaddrs");
+        // A function that would take the sample's handles and that it does not proxy.
+        assert_eq!(
+            extension_function(client, WSAID_TRANSMITFILE),
+            Err(WSAEINVAL as u32)
+        );
+        let accept_ex: LPFN_ACCEPTEX = std::mem::transmute::<usize, LPFN_ACCEPTEX>(accept_ex);
+        let connect_ex: LPFN_CONNECTEX = std::mem::transmute::<usize, LPFN_CONNECTEX>(connect_ex);
+        let sockaddrs: LPFN_GETACCEPTEXSOCKADDRS =
+            std::mem::transmute::<usize, LPFN_GETACCEPTEXSOCKADDRS>(sockaddrs);
+        let (accept_ex, connect_ex, sockaddrs) =
+            (accept_ex.unwrap(), connect_ex.unwrap(), sockaddrs.unwrap());
+
+        // Not one of the sample's handles: the sample's own AcceptEx says so.
+        let mut scratch = [0u8; 64];
+        let mut ov = overlapped(null_mut());
+        let mut got = 0u32;
+        let forged = listener ^ 0x40;
+        assert_eq!(
+            accept_ex(
+                forged,
+                accepted,
+                scratch.as_mut_ptr().cast(),
+                0,
+                32,
+                32,
+                &mut got,
+                &mut ov
+            ),
+            FALSE
+        );
+        assert_eq!(
+            last_error(),
+            WSAENOTSOCK as u32,
+            "AcceptEx(forged listener)"
+        );
+
+        // AcceptEx without a first block (as the conformance suite) and ConnectEx with one.
+        let accept_event = CreateEventW(null_mut(), TRUE, FALSE, null());
+        let connect_event = CreateEventW(null_mut(), TRUE, FALSE, null());
+        let mut accept_ov = overlapped(accept_event);
+        let mut connect_ov = overlapped(connect_event);
+        let mut out = [0u8; 2 * 44];
+        let r = accept_ex(
+            listener,
+            accepted,
+            out.as_mut_ptr().cast(),
+            0,
+            44,
+            44,
+            &mut got,
+            &mut accept_ov,
+        );
+        assert!(
+            r == FALSE && last_error() == WSA_IO_PENDING as u32,
+            "AcceptEx: {r} {}",
+            last_error()
+        );
+        let mut hello = *b"hello ex";
+        let mut sent = 0u32;
+        let r = connect_ex(
+            client,
+            (&addr as *const SOCKADDR_IN).cast(),
+            16,
+            hello.as_mut_ptr().cast(),
+            8,
+            &mut sent,
+            &mut connect_ov,
+        );
+        assert!(
+            r == TRUE || last_error() == WSA_IO_PENDING as u32,
+            "ConnectEx: {r} {}",
+            last_error()
+        );
+        assert_eq!(WaitForSingleObject(connect_event, LONG_MS), WAIT_OBJECT_0);
+        assert_eq!(WaitForSingleObject(accept_event, LONG_MS), WAIT_OBJECT_0);
+        let (mut bytes, mut flags) = (0u32, 0u32);
+        assert_eq!(
+            WSAGetOverlappedResult(client, &mut connect_ov, &mut bytes, FALSE, &mut flags),
+            TRUE,
+            "ConnectEx result: {}",
+            last_error()
+        );
+        assert_eq!(bytes, 8, "ConnectEx sent the first block");
+        assert_eq!(
+            WSAGetOverlappedResult(listener, &mut accept_ov, &mut bytes, FALSE, &mut flags),
+            TRUE,
+            "AcceptEx result: {}",
+            last_error()
+        );
+        assert_eq!(bytes, 0, "AcceptEx without a first block");
+        // The lower layer's GetAcceptExSockaddrs reads the buffer the lower AcceptEx wrote.
+        let (mut local, mut remote) = (null_mut::<SOCKADDR>(), null_mut::<SOCKADDR>());
+        let (mut local_len, mut remote_len) = (0, 0);
+        sockaddrs(
+            out.as_mut_ptr().cast(),
+            0,
+            44,
+            44,
+            &mut local,
+            &mut local_len,
+            &mut remote,
+            &mut remote_len,
+        );
+        assert_eq!((local_len, remote_len), (16, 16));
+        let mut client_addr = loopback(0);
+        let mut len = 16;
+        assert_eq!(
+            getsockname(
+                client,
+                (&mut client_addr as *mut SOCKADDR_IN).cast(),
+                &mut len
+            ),
+            0
+        );
+        assert_eq!(
+            (*remote.cast::<SOCKADDR_IN>()).sin_port,
+            client_addr.sin_port
+        );
+        assert_eq!((*local.cast::<SOCKADDR_IN>()).sin_port, addr.sin_port);
+
+        // SO_UPDATE_ACCEPT_CONTEXT names the listener by the sample's handle, which it maps.
+        assert_eq!(
+            setsockopt(
+                accepted,
+                SOL_SOCKET,
+                SO_UPDATE_ACCEPT_CONTEXT,
+                (&listener as *const SOCKET).cast(),
+                8
+            ),
+            0,
+            "setsockopt(SO_UPDATE_ACCEPT_CONTEXT): {}",
+            last_error()
+        );
+        let forged_listener = forged;
+        assert_eq!(
+            setsockopt(
+                accepted,
+                SOL_SOCKET,
+                SO_UPDATE_ACCEPT_CONTEXT,
+                (&forged_listener as *const SOCKET).cast(),
+                8
+            ),
+            SOCKET_ERROR
+        );
+        assert_eq!(last_error(), WSAENOTSOCK as u32, "a forged listener handle");
+
+        // The accepted socket receives the ConnectEx block and echoes it through the sample.
+        let mut buf = [0u8; 16];
+        assert_eq!(recv(accepted, buf.as_mut_ptr().cast(), 16, 0), 8);
+        assert_eq!(&buf[..8], b"hello ex");
+        send_all(accepted, &buf[..8]);
+        let mut echo = [0u8; 16];
+        assert_eq!(recv(client, echo.as_mut_ptr().cast(), 16, 0), 8);
+        assert_eq!(&echo[..8], b"hello ex");
+        let mut peer = loopback(0);
+        let mut len = 16;
+        assert_eq!(
+            getpeername(accepted, (&mut peer as *mut SOCKADDR_IN).cast(), &mut len),
+            0
+        );
+        assert_eq!(peer.sin_port, client_addr.sin_port);
+
+        // The sample's counters saw the proxied ConnectEx (8 bytes sent by the client, counted
+        // when the sample's worker completed it) and the echo.
+        let read_counts = |s: SOCKET| {
+            let mut counts = [0u64; 2];
+            let mut len = 16;
+            assert_eq!(
+                getsockopt(s, 0x5350, 1, counts.as_mut_ptr().cast(), &mut len),
+                0,
+                "getsockopt(SAMPLE_LSP_BYTES): {}",
+                last_error()
+            );
+            counts
+        };
+        assert_eq!(read_counts(accepted), [8, 8], "accepted [sent, received]");
+        assert_eq!(read_counts(client), [8, 8], "client [sent, received]");
+        CloseHandle(accept_event);
+        CloseHandle(connect_event);
+        close_all([accepted, client, listener]);
     }
 }
 

@@ -37,8 +37,9 @@ usage: ws2emu conform [--provider PATH | --ifs-provider PATH]... [--tcp-only] [-
   --catalog FILE       start from a copy of FILE instead of the default catalog
 With no provider: the base provider, then the sample layered providers.";
 
-/// How long the suite may go without printing a line before it counts as hung.
-const STALL: Duration = Duration::from_secs(120);
+/// How long the suite may go without printing a line before it counts as hung: three times
+/// the longest wait of any one check (10 s), so one hang costs seconds, not minutes.
+const STALL: Duration = Duration::from_secs(30);
 
 /// The hidden subcommand the runs execute.
 pub const SUITE_COMMAND: &str = "__conform-suite";
@@ -63,8 +64,6 @@ struct Layer {
     /// A sample built into OUT_DIR: copied into the private directory (so that the trust check
     /// never depends on where the build tree is).
     copy: bool,
-    /// Areas not run.
-    skip: Vec<String>,
 }
 
 #[derive(Debug, Default)]
@@ -108,7 +107,6 @@ fn parse(args: &[&str]) -> Result<Args, String> {
                     path,
                     ifs: flag == "--ifs-provider",
                     copy: false,
-                    skip: Vec::new(),
                 });
             }
             "--tcp-only" => out.tcp_only = true,
@@ -190,7 +188,6 @@ pub fn run(args: &[&str]) -> Result<bool, String> {
                 path: PathBuf::from(sample.path),
                 ifs: sample.ifs,
                 copy: true,
-                skip: sample.skip.iter().map(|a| a.to_string()).collect(),
             }));
         }
     } else {
@@ -209,32 +206,13 @@ pub fn run(args: &[&str]) -> Result<bool, String> {
             title,
             areas: Vec::new(),
         };
-        // The samples pass every socket to one lower entry (their documented simplification):
-        // they layer over TCP/IPv4 only.
-        let scope = match layer {
-            Some(l) if l.copy => Scope::TcpIpv4,
-            _ if args.tcp_only => Scope::Tcp,
-            _ => Scope::All,
-        };
-        match prepare(&dir, args.catalog.as_deref(), layer.as_ref(), scope) {
-            Ok(catalog) => {
-                let mut skip = args.skip.clone();
-                skip.extend(layer.iter().flat_map(|l| l.skip.iter().cloned()));
-                execute_all(&exe, &catalog, &skip, &mut run)
-            }
+        match prepare(&dir, args.catalog.as_deref(), layer.as_ref(), args.tcp_only) {
+            Ok(catalog) => execute_all(&exe, &catalog, &args.skip, &mut run),
             Err(problem) => run.fail("setup", "private catalog", "ready", &problem),
         }
         results.push(run);
     }
     Ok(report(&results))
-}
-
-/// The base entries a layer is chained over.
-#[derive(Debug, Clone, Copy)]
-enum Scope {
-    All,
-    Tcp,
-    TcpIpv4,
 }
 
 /// The child process of a run: `__conform-suite [--after AREA] [--skip AREA]...`.
@@ -305,7 +283,7 @@ fn prepare(
     dir: &PrivateDir,
     start: Option<&Path>,
     layer: Option<&Layer>,
-    scope: Scope,
+    tcp_only: bool,
 ) -> Result<PathBuf, String> {
     let file = dir.0.join("catalog");
     let bytes = match start {
@@ -328,7 +306,7 @@ fn prepare(
     } else {
         layer.path.clone()
     };
-    install_first(&Store::file(&file), &path, &layer.name, layer.ifs, scope)
+    install_first(&Store::file(&file), &path, &layer.name, layer.ifs, tcp_only)
         .map_err(|e| e.to_string())?;
     Ok(file)
 }
@@ -339,7 +317,7 @@ fn install_first(
     path: &Path,
     name: &str,
     ifs: bool,
-    scope: Scope,
+    tcp_only: bool,
 ) -> Result<(), CatalogError> {
     let wide: Vec<u16> = path.to_string_lossy().encode_utf16().collect();
     store.modify(|c| {
@@ -347,14 +325,7 @@ fn install_first(
             .entries()
             .iter()
             .filter(|e| e.info.ProtocolChain.ChainLen == 1)
-            .filter(|e| match scope {
-                Scope::All => true,
-                Scope::Tcp => e.info.iSocketType == ws2_abi::SOCK_STREAM,
-                Scope::TcpIpv4 => {
-                    e.info.iSocketType == ws2_abi::SOCK_STREAM
-                        && e.info.iAddressFamily == ws2_abi::AF_INET
-                }
-            })
+            .filter(|e| !tcp_only || e.info.iSocketType == ws2_abi::SOCK_STREAM)
             .cloned()
             .collect();
         let mut layered = catalog::blank_protocol_info();
@@ -457,6 +428,8 @@ fn execute(
         text
     });
     let mut current = String::from("startup");
+    let mut last_check = String::from("(none yet)");
+    let mut reported = std::collections::HashSet::new();
     let mut done = false;
     let mut hung = false;
     loop {
@@ -471,8 +444,15 @@ fn execute(
                     }
                     // A resumed suite's startup was counted the first time.
                     ["pass", "startup", _] if resume_after.is_some() => {}
-                    ["pass", area, _] => run.area(area).passed += 1,
+                    ["pass", area, check] => {
+                        last_check = check.to_string();
+                        run.area(area).passed += 1;
+                    }
                     ["fail", area, check, expected, observed] => {
+                        last_check = check.to_string();
+                        if *check == "verifier" {
+                            reported.insert(observed.to_string());
+                        }
                         eprintln!("    FAIL {check}: expected {expected}, observed {observed}");
                         run.fail(area, check, expected, observed);
                     }
@@ -494,17 +474,23 @@ fn execute(
     }
     let status = child.wait();
     let stderr_text = errors.join().unwrap_or_default();
-    let tail: Vec<&str> = stderr_text
+    let (diagnostics, other): (Vec<&str>, Vec<&str>) = stderr_text
         .lines()
-        .filter(|l| !l.starts_with("ws2emu verifier: "))
-        .collect();
-    let tail = tail[tail.len().saturating_sub(3)..].join(" | ");
+        .partition(|l| l.starts_with("ws2emu verifier: "));
+    // Diagnostics the suite had no chance to report (it hung or crashed in the area, or they
+    // came after its last area) belong to the area it was in.
+    for line in diagnostics {
+        if reported.insert(line.to_string()) {
+            run.fail(&current, "verifier", "no provider misuse", line);
+        }
+    }
+    let tail = other[other.len().saturating_sub(3)..].join(" | ");
     if hung {
         run.fail(
             &current,
             "suite answers",
-            "the next check within 120 s",
-            "no output: killed (hung)",
+            &format!("the next check within {} s", STALL.as_secs()),
+            &format!("no output after check {last_check:?}: killed (hung)"),
         );
         return Some(current);
     }

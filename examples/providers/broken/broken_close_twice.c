@@ -1,9 +1,8 @@
 /*
- * broken_close_twice.c - a layered provider that closes its socket handle twice.
+ * broken_close_twice.c - a layered provider that closes a socket handle twice.
  *
- * What it does wrong: WSPCloseSocket releases the application's handle with
- * WPUCloseSocketHandle and then, from a second clean-up path, releases it again. Everything
- * else is the pass-through of passthrough.h.
+ * It is ../sample_lsp.c (a correct non-IFS LSP) with one bug: WSPCloseSocket calls
+ * WPUCloseSocketHandle once more after the sample's closesocket already released the handle.
  *
  * What ws2emu reports (WS2EMU_VERIFIER=1), during the application's closesocket:
  *   ws2emu verifier: <entry>: socket 0x...: WPUCloseSocketHandle: handle closed twice (it was
@@ -11,14 +10,15 @@
  *     another socket
  * The second call fails with WSAENOTSOCK, as on Windows; closesocket itself still succeeds.
  */
-#include "passthrough.h"
+#define SAMPLE_LSP_AS_LIBRARY
+#include "../sample_lsp.c"
 
 static int WSPAPI twice_close_socket(SOCKET s, LPINT err)
 {
     int ignored;
-    if (pt_close_socket(s, err) != 0)
+    if (sample_close_socket(s, err) != 0)
         return SOCKET_ERROR;
-    /* The bug: the handle is already closed (pt_close_socket called WPUCloseSocketHandle). */
+    /* The bug: the handle is already closed (sample_close_socket called WPUCloseSocketHandle). */
     upcalls.lpWPUCloseSocketHandle(s, &ignored);
     return 0;
 }
@@ -27,10 +27,9 @@ __declspec(dllexport) int WSPAPI WSPStartup(WORD version, LPWSPDATA data,
                                             LPWSAPROTOCOL_INFOW info, WSPUPCALLTABLE upcall_table,
                                             LPWSPPROC_TABLE table)
 {
-    int result = pt_start(version, data, info, upcall_table, table);
+    int result = sample_startup(version, data, info, upcall_table, table);
     if (result != 0)
         return result;
-    pt_fill(table);
     table->lpWSPCloseSocket = twice_close_socket;
     return 0;
 }

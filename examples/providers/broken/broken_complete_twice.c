@@ -1,40 +1,37 @@
 /*
  * broken_complete_twice.c - a layered provider that completes an overlapped request twice.
  *
- * What it does wrong: an overlapped WSPRecv without a completion routine is completed with
- * WPUCompleteOverlappedRequest (by the pass-through) and then once more, as an error path that
- * also "completes" the request would. Everything else is the pass-through of passthrough.h.
+ * It is ../sample_lsp.c (a correct non-IFS LSP) with one bug: every call it makes to
+ * WPUCompleteOverlappedRequest goes through a "retry" wrapper that calls it a second time
+ * without looking at the first result. Only requests without a completion routine (event or
+ * completion port) are completed that way; routine requests get an APC.
  *
- * What ws2emu reports (WS2EMU_VERIFIER=1), during the application's WSARecv:
+ * What ws2emu reports (WS2EMU_VERIFIER=1), when the lower layer finishes the application's
+ * overlapped WSARecv/WSASend (in the sample's worker thread):
  *   ws2emu verifier: <entry>: socket 0x...: WPUCompleteOverlappedRequest: request 0x...
  *     completed twice (...); Windows completes it again: the event is signalled and a second
  *     port packet is queued
- * Both completions succeed, as on Windows: the application may see the request finish twice.
+ * Both completions succeed, as on Windows: a completion port sees the request finish twice.
  */
-#include "passthrough.h"
+#include <winsock2.h>
+#include <ws2spi.h>
 
-static int WSPAPI twice_recv(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD received,
-                             LPDWORD flags, LPWSAOVERLAPPED ov,
-                             LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID thread,
-                             LPINT err)
+/* The bug: the first completion succeeded, and the request is completed again. */
+static int complete_with_retry(SOCKET s, LPWSAOVERLAPPED ov, DWORD error, DWORD bytes,
+                               LPINT err)
 {
-    int ignored;
-    if (pt_recv(s, bufs, count, received, flags, ov, routine, thread, err) != 0)
-        return SOCKET_ERROR;
-    /* The bug: pt_recv already completed this request. */
-    if (ov != NULL && routine == NULL)
-        WPUCompleteOverlappedRequest(s, ov, 0, (DWORD)ov->InternalHigh, &ignored);
-    return 0;
+    WPUCompleteOverlappedRequest(s, ov, error, bytes, err);
+    return WPUCompleteOverlappedRequest(s, ov, error, bytes, err);
 }
+
+/* The sample calls the wrapper wherever it completes a request. */
+#define WPUCompleteOverlappedRequest complete_with_retry
+#define SAMPLE_LSP_AS_LIBRARY
+#include "../sample_lsp.c"
 
 __declspec(dllexport) int WSPAPI WSPStartup(WORD version, LPWSPDATA data,
                                             LPWSAPROTOCOL_INFOW info, WSPUPCALLTABLE upcall_table,
                                             LPWSPPROC_TABLE table)
 {
-    int result = pt_start(version, data, info, upcall_table, table);
-    if (result != 0)
-        return result;
-    pt_fill(table);
-    table->lpWSPRecv = twice_recv;
-    return 0;
+    return sample_startup(version, data, info, upcall_table, table);
 }

@@ -1,8 +1,8 @@
 /*
  * broken_ifs_no_modify.c - an IFS layered provider that never calls WPUModifyIFSHandle.
  *
- * What it does wrong: like ../sample_ifs_lsp.c it returns the lower layer's own (IFS) handles to
- * the application, but it skips WPUModifyIFSHandle, so the handles stay registered under the
+ * It is ../sample_ifs_lsp.c (a correct IFS LSP) with one bug: it returns the lower layer's own
+ * (IFS) handles to the application without WPUModifyIFSHandle, so the handles stay registered under the
  * lower layer's catalog entry: ws2_32 sends every later call on them straight to the lower
  * layer, past this one (its WSPCloseSocket, WSPSend, ... are never called).
  *
@@ -11,17 +11,21 @@
  *     (XP1_IFS_HANDLES) that was never registered with WPUModifyIFSHandle; ...
  * (See docs/verifier.md, "The broken examples", for what the verifier reports today.)
  */
-#define PASSTHROUGH_IFS
-#include "passthrough.h"
+#define SAMPLE_IFS_LSP_AS_LIBRARY
+#include "../sample_ifs_lsp.c"
 
 static SOCKET WSPAPI unregistered_socket(int af, int type, int protocol,
                                          LPWSAPROTOCOL_INFOW info, GROUP g, DWORD flags,
                                          LPINT err)
 {
-    (void)info; /* our chain entry: the one WPUModifyIFSHandle should have been given */
+    WSAPROTOCOL_INFOW below;
+    if (!lower_entry_of(info, &below)) {
+        *err = WSAEPROVIDERFAILEDINIT;
+        return INVALID_SOCKET;
+    }
     /* The bug: the lower handle is returned as it is, without
-     * upcalls.lpWPUModifyIFSHandle(info->dwCatalogEntryId, down, err). */
-    return lower.lpWSPSocket(af, type, protocol, &lower_info, g, flags, err);
+     * upcalls.lpWPUModifyIFSHandle(self_id, down, err). */
+    return lower.lpWSPSocket(af, type, protocol, &below, g, flags, err);
 }
 
 static SOCKET WSPAPI unregistered_accept(SOCKET s, struct sockaddr *addr, LPINT addrlen,
@@ -35,13 +39,10 @@ __declspec(dllexport) int WSPAPI WSPStartup(WORD version, LPWSPDATA data,
                                             LPWSAPROTOCOL_INFOW info, WSPUPCALLTABLE upcall_table,
                                             LPWSPPROC_TABLE table)
 {
-    int result = pt_start(version, data, info, upcall_table, table);
+    int result = ifs_startup(version, data, info, upcall_table, table);
     if (result != 0)
         return result;
-    /* The handles are the lower layer's, so every other slot is the lower layer's own. */
-    *table = lower;
     table->lpWSPSocket = unregistered_socket;
     table->lpWSPAccept = unregistered_accept;
-    table->lpWSPCleanup = pt_cleanup;
     return 0;
 }

@@ -1,7 +1,7 @@
 /*
  * broken_startup_fails.c - a layered provider whose WSPStartup fails.
  *
- * What it does wrong: it starts its lower layer and then reports that its own initialisation
+ * It is ../sample_lsp.c (a correct non-IFS LSP) with one bug: it starts its lower layer and then reports that its own initialisation
  * failed (here always, with WSASYSNOTREADY, as a provider does whose service is not running).
  * It cleans up properly (the lower layer is stopped and unloaded); only the failure remains.
  *
@@ -10,17 +10,17 @@
  * with WSAEPROVIDERFAILEDINIT (10106). The verifier reports nothing: a failing WSPStartup is
  * allowed, the application is told.
  */
-#include "passthrough.h"
+#define SAMPLE_LSP_AS_LIBRARY
+#include "../sample_lsp.c"
 
 __declspec(dllexport) int WSPAPI WSPStartup(WORD version, LPWSPDATA data,
                                             LPWSAPROTOCOL_INFOW info, WSPUPCALLTABLE upcall_table,
                                             LPWSPPROC_TABLE table)
 {
-    int err, result = pt_start(version, data, info, upcall_table, table);
+    int err, result = sample_startup(version, data, info, upcall_table, table);
     if (result != 0)
         return result;
-    pt_fill(table);
-    /* The failure: undo pt_start and refuse to start. */
-    pt_cleanup(&err);
+    /* The failure: undo the start-up and refuse to start. */
+    sample_cleanup(&err);
     return WSASYSNOTREADY;
 }
