@@ -7,8 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ci/setup.sh
+source ci/trusted-build.sh
 cargo build --release --workspace
-pc_dir="$(pwd)/target/release"
+pc_dir="$(realpath "${CARGO_TARGET_DIR:-target}")/release"
 echo "libws2_32:  $pc_dir/libws2_32.so, $pc_dir/libws2_32.a"
 echo "pkg-config: PKG_CONFIG_PATH=$pc_dir pkg-config --cflags --libs ws2emu"
 PKG_CONFIG_PATH="$pc_dir" pkg-config --cflags --libs ws2emu
