@@ -16,7 +16,6 @@ mod provider_kit;
 
 use over_base::*;
 use provider_kit::*;
-use std::process::Command;
 use std::ptr::{null, null_mut};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Mutex;
@@ -30,54 +29,6 @@ static LOCK: Mutex<()> = Mutex::new(());
 
 /// A bound on waits that should end at once (a failure, never a pacing device).
 const LONG_MS: u32 = 10_000;
-
-/// Keeps the exports the samples import (beyond provider_kit's) in the test executable.
-fn keep_exports() {
-    use ws2_32::{catalog, kernel32, last_error, memory, sync, threads, upcalls};
-    std::hint::black_box((
-        threads::CreateThread as unsafe extern "system" fn(_, _, _, _, _, _) -> _,
-        kernel32::WaitForSingleObject as extern "system" fn(_, _) -> _,
-        kernel32::WaitForSingleObjectEx as extern "system" fn(_, _, _) -> _,
-        kernel32::WaitForMultipleObjects as unsafe extern "system" fn(_, _, _, _) -> _,
-        kernel32::WaitForMultipleObjectsEx as unsafe extern "system" fn(_, _, _, _, _) -> _,
-        last_error::WSAGetLastError as extern "system" fn() -> _,
-        last_error::WSASetLastError as extern "system" fn(_),
-        kernel32::CloseHandle as extern "system" fn(_) -> _,
-        memory::HeapAlloc as extern "system" fn(_, _, _) -> _,
-        memory::HeapFree as unsafe extern "system" fn(_, _, _) -> _,
-        memory::GetProcessHeap as extern "system" fn() -> _,
-        sync::InitializeCriticalSection as unsafe extern "system" fn(_),
-        sync::EnterCriticalSection as unsafe extern "system" fn(_),
-        sync::LeaveCriticalSection as unsafe extern "system" fn(_),
-        sync::DeleteCriticalSection as unsafe extern "system" fn(_),
-        catalog::WSCEnumProtocols as unsafe extern "system" fn(_, _, _, _) -> _,
-        upcalls::WPUCompleteOverlappedRequest as unsafe extern "system" fn(_, _, _, _, _) -> _,
-    ));
-}
-
-/// The sample is valid Windows C for the mingw-w64 cross compiler.
-fn check_mingw(source: &str) {
-    const MINGW: &str = "x86_64-w64-mingw32-gcc";
-    let found = Command::new(MINGW).arg("--version").output().is_ok();
-    if !found {
-        assert!(
-            std::env::var_os("WS2EMU_REQUIRE_MINGW").is_none(),
-            "{MINGW} is required (WS2EMU_REQUIRE_MINGW is set)"
-        );
-        eprintln!("SKIPPED: {MINGW} not installed; {source} not compiled as Windows code");
-        return;
-    }
-    let output = Command::new(MINGW)
-        .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-fsyntax-only"])
-        .arg(repo().join("examples/providers").join(source))
-        .output()
-        .expect("run the mingw-w64 compiler");
-    assert!(
-        output.status.success(),
-        "{source} is not valid Windows C:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
 
 /// Installs `file` as a layered provider and a chain [it, base 1001] copying the base entry,
 /// ordered first (as an LSP installer does).

@@ -261,15 +261,61 @@ pub fn slots(t: &WSPUPCALLTABLE) -> [usize; 15] {
     ]
 }
 
-/// Keeps the kernel32 exports the C providers import in the test executable, which exports
-/// them with -rdynamic (see build.rs): referencing them makes the linker keep their code.
-fn keep_exports() {
-    use ws2_32::loader::*;
+/// Keeps the Winsock/Win32 exports the C providers (tests/providers, the samples and the broken
+/// examples) import in the test executable, which exports them with -rdynamic (see build.rs):
+/// referencing them makes the linker keep their code.
+pub fn keep_exports() {
+    use ws2_32::{catalog, kernel32, last_error, loader, memory, sync, threads, upcalls};
     std::hint::black_box((
-        LoadLibraryW as unsafe extern "system" fn(_) -> _,
-        GetProcAddress as unsafe extern "system" fn(_, _) -> _,
-        FreeLibrary as extern "system" fn(_) -> _,
-        ExpandEnvironmentStringsW as unsafe extern "system" fn(_, _, _) -> _,
-        GetModuleHandleW as unsafe extern "system" fn(_) -> _,
+        loader::LoadLibraryW as unsafe extern "system" fn(_) -> _,
+        loader::GetProcAddress as unsafe extern "system" fn(_, _) -> _,
+        loader::FreeLibrary as extern "system" fn(_) -> _,
+        loader::ExpandEnvironmentStringsW as unsafe extern "system" fn(_, _, _) -> _,
+        loader::GetModuleHandleW as unsafe extern "system" fn(_) -> _,
+        threads::CreateThread as unsafe extern "system" fn(_, _, _, _, _, _) -> _,
+        kernel32::WaitForSingleObject as extern "system" fn(_, _) -> _,
+        kernel32::WaitForSingleObjectEx as extern "system" fn(_, _, _) -> _,
+        kernel32::WaitForMultipleObjects as unsafe extern "system" fn(_, _, _, _) -> _,
+        kernel32::WaitForMultipleObjectsEx as unsafe extern "system" fn(_, _, _, _, _) -> _,
+        kernel32::CloseHandle as extern "system" fn(_) -> _,
+        last_error::WSAGetLastError as extern "system" fn() -> _,
+        last_error::WSASetLastError as extern "system" fn(_),
+        memory::HeapAlloc as extern "system" fn(_, _, _) -> _,
+        memory::HeapFree as unsafe extern "system" fn(_, _, _) -> _,
+        memory::GetProcessHeap as extern "system" fn() -> _,
+        sync::InitializeCriticalSection as unsafe extern "system" fn(_),
+        sync::EnterCriticalSection as unsafe extern "system" fn(_),
+        sync::LeaveCriticalSection as unsafe extern "system" fn(_),
+        sync::DeleteCriticalSection as unsafe extern "system" fn(_),
+        catalog::WSCEnumProtocols as unsafe extern "system" fn(_, _, _, _) -> _,
+        upcalls::WPUCompleteOverlappedRequest as unsafe extern "system" fn(_, _, _, _, _) -> _,
     ));
+}
+
+/// `source` (a file of examples/providers) is valid Windows C for the mingw-w64 cross
+/// compiler; skipped with a note when it is not installed, unless WS2EMU_REQUIRE_MINGW is set.
+pub fn check_mingw(source: &str) {
+    const MINGW: &str = "x86_64-w64-mingw32-gcc";
+    if std::process::Command::new(MINGW)
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        assert!(
+            std::env::var_os("WS2EMU_REQUIRE_MINGW").is_none(),
+            "{MINGW} is required (WS2EMU_REQUIRE_MINGW is set)"
+        );
+        eprintln!("SKIPPED: {MINGW} not installed; {source} not compiled as Windows code");
+        return;
+    }
+    let output = std::process::Command::new(MINGW)
+        .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-fsyntax-only"])
+        .arg(repo().join("examples/providers").join(source))
+        .output()
+        .expect("run the mingw-w64 compiler");
+    assert!(
+        output.status.success(),
+        "{source} is not valid Windows C:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
