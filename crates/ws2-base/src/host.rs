@@ -30,9 +30,12 @@ use ws2_abi::{
 static COMPLETE_IO: AtomicUsize = AtomicUsize::new(0);
 /// The `lpSetLastError` of that table (0: none).
 static SET_LAST_ERROR: AtomicUsize = AtomicUsize::new(0);
+/// The `lpCompleteIoEx` of that table (0: none, or a table from before it was appended).
+static COMPLETE_IO_EX: AtomicUsize = AtomicUsize::new(0);
 
 /// Keeps the host's completion service (the table stays valid for the process's life).
-/// `WSAEFAULT` for NULL, `WSAEINVAL` for a table too small to hold `lpCompleteIo`.
+/// `WSAEFAULT` for NULL, `WSAEINVAL` for a table too small to hold `lpCompleteIo` and
+/// `lpSetLastError`; `lpCompleteIoEx` (appended later) is read only when `cbSize` covers it.
 ///
 /// # Safety
 /// `host` is NULL or points to a readable `WS2EMU_HOST_TABLE` prefix of `cbSize` bytes.
@@ -42,13 +45,20 @@ pub unsafe fn attach(host: *const WS2EMU_HOST_TABLE) -> i32 {
     }
     // SAFETY: non-NULL and readable (contract); cbSize is its first member.
     let size = unsafe { (*host).cbSize } as usize;
-    if size < std::mem::size_of::<WS2EMU_HOST_TABLE>() {
+    if size < std::mem::offset_of!(WS2EMU_HOST_TABLE, lpCompleteIoEx) {
         return w::WSAEINVAL;
     }
     // SAFETY: the table holds both members (size checked).
     let (complete, set_last_error) = unsafe { ((*host).lpCompleteIo, (*host).lpSetLastError) };
+    let complete_ex = if size >= std::mem::size_of::<WS2EMU_HOST_TABLE>() {
+        // SAFETY: the table holds the member (size checked).
+        unsafe { (*host).lpCompleteIoEx }
+    } else {
+        None
+    };
     COMPLETE_IO.store(complete.map_or(0, |f| f as usize), Ordering::Release);
     SET_LAST_ERROR.store(set_last_error.map_or(0, |f| f as usize), Ordering::Release);
+    COMPLETE_IO_EX.store(complete_ex.map_or(0, |f| f as usize), Ordering::Release);
     0
 }
 
@@ -92,6 +102,20 @@ fn complete_io() -> w::LPWS2EMU_COMPLETE_IO {
     })
 }
 
+fn complete_io_ex() -> w::LPWS2EMU_COMPLETE_IO_EX {
+    let f = COMPLETE_IO_EX.load(Ordering::Acquire);
+    if f == 0 {
+        return None;
+    }
+    // SAFETY: the value was stored from a function pointer of exactly this type.
+    Some(unsafe {
+        std::mem::transmute::<
+            usize,
+            unsafe extern "system" fn(w::SOCKET, LPWSAOVERLAPPED, DWORD, DWORD, DWORD) -> i32,
+        >(f)
+    })
+}
+
 /// WPUPostMessage (FALSE when the window is gone: nothing to do about it, as on Windows).
 pub fn post_message(hwnd: usize, msg: u32, wparam: usize, lparam: isize) -> bool {
     let Some(post) = provider::upcalls().and_then(|u| u.lpWPUPostMessage) else {
@@ -131,11 +155,13 @@ pub fn reset_event(event: usize) -> Result<(), i32> {
 
 /// Who is told when a request completes: the completion routine and the copied thread
 /// identity (`WSATHREADID` as two words, so that requests can cross threads), or nobody (the
-/// event and the completion port, through the host).
+/// event and the completion port, through the host). `issuer` is the thread that issued the
+/// request (CancelIo cancels only the calling thread's requests).
 #[derive(Clone, Copy, Debug)]
 pub struct Notify {
     pub routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
     pub thread: (usize, usize),
+    pub issuer: std::thread::ThreadId,
 }
 
 /// One finished overlapped request.
@@ -204,6 +230,17 @@ unsafe extern "system" fn trampoline(context: DWORD_PTR) {
 /// Writes a request's result and announces it by the mechanism the application chose. Called
 /// without socket locks (a completion may be observed and a new request issued at once).
 pub fn deliver(c: Completion) {
+    deliver_as(c, false)
+}
+
+/// [`deliver`] for a request that completed within the call that issued it (the call returns
+/// success): the host then skips the completion-port packet when the socket asked for
+/// FILE_SKIP_COMPLETION_PORT_ON_SUCCESS.
+pub fn deliver_synchronous(c: Completion) {
+    deliver_as(c, true)
+}
+
+fn deliver_as(c: Completion, synchronous: bool) {
     let ov = c.overlapped as LPWSAOVERLAPPED;
     // SAFETY: the overlapped belongs to a request that is still pending (the application must
     // keep it valid until completion); the fields are written before completion is announced.
@@ -243,6 +280,14 @@ pub fn deliver(c: Completion) {
             // SAFETY: not queued, so still ours.
             drop(unsafe { Box::from_raw(apc) });
         }
+    } else if let Some(complete) = complete_io_ex() {
+        let flags = if synchronous {
+            w::WS2EMU_COMPLETE_SYNCHRONOUS
+        } else {
+            0
+        };
+        // SAFETY: the host's service with a registered socket and a pending overlapped.
+        unsafe { complete(c.handle as w::SOCKET, ov, c.error as DWORD, c.bytes, flags) };
     } else if let Some(complete) = complete_io() {
         // SAFETY: the host's service with a registered socket and a pending overlapped.
         unsafe { complete(c.handle as w::SOCKET, ov, c.error as DWORD, c.bytes) };

@@ -2,7 +2,8 @@
 //!
 //! An IFS base provider (`XP1_IFS_HANDLES`) for TCP and UDP over IPv4 and IPv6, serving the
 //! default catalog entries 1001 (TCP/IP), 1002 (UDP/IP), 1004 (TCP/IPv6) and 1005 (UDP/IPv6).
-//! It is its own shared library, `libws2_base.so`, exporting only `WSPStartup`, and is loaded
+//! It is its own shared library, `libws2_base.so`, exporting only `WSPStartup` (and the ws2emu
+//! extensions `ws2emu_attach_host` and `ws2emu_cancel_io`), and is loaded
 //! like any other provider: it talks to ws2_32 only through the upcall table it receives and the
 //! ws2emu host table (it does not link ws2-core or ws2-capi); when started without a host table,
 //! as a layered provider starts it, it sets the thread's last error through the process's

@@ -83,6 +83,8 @@ enum Step {
 #[derive(Default)]
 struct Outcome {
     done: Vec<Completion>,
+    /// Completed within the call that issued them (the call returns success).
+    synchronous: Vec<Completion>,
     moved: Vec<(Arc<Socket>, Op)>,
 }
 
@@ -328,11 +330,15 @@ fn run_queue(socket: &Socket, queue: &mut VecDeque<Op>, out: &mut Outcome) {
 }
 
 fn finish(out: Outcome) {
+    for c in out.synchronous {
+        host::deliver_synchronous(c);
+    }
     for c in out.done {
         host::deliver(c);
     }
     for (socket, op) in out.moved {
-        if let Err(e) = enqueue(&socket, op, false) {
+        // Its call already returned WSA_IO_PENDING: never a synchronous completion.
+        if let Err(e) = enqueue_as(&socket, op, false, false) {
             // The accepted socket could not be watched: fail the request.
             let _ = e;
         }
@@ -356,10 +362,16 @@ pub fn on_ready(socket: &Arc<Socket>) {
 /// it is first. `Ok(Some((bytes, flags)))`: completed at once (and announced);
 /// `Ok(None)`: pending; `Err`: failed at once, nothing will be announced.
 pub fn submit(socket: &Arc<Socket>, op: Op, write: bool) -> WsaResult<Option<(u32, u32)>> {
-    enqueue(socket, op, write)
+    enqueue_as(socket, op, write, true)
 }
 
-fn enqueue(socket: &Arc<Socket>, mut op: Op, write: bool) -> WsaResult<Option<(u32, u32)>> {
+/// `issuing`: called from the request's own call, whose immediate success is then synchronous.
+fn enqueue_as(
+    socket: &Arc<Socket>,
+    mut op: Op,
+    write: bool,
+    issuing: bool,
+) -> WsaResult<Option<(u32, u32)>> {
     let mut out = Outcome::default();
     let result = {
         let mut guard = socket.io();
@@ -377,7 +389,11 @@ fn enqueue(socket: &Arc<Socket>, mut op: Op, write: bool) -> WsaResult<Option<(u
                 }
                 Step::Done(c) if c.error == 0 => {
                     let r = (c.bytes, c.flags);
-                    out.done.push(c);
+                    if issuing {
+                        out.synchronous.push(c);
+                    } else {
+                        out.done.push(c);
+                    }
                     Ok(Some(r))
                 }
                 Step::Done(c) => Err(c.error),
@@ -394,7 +410,7 @@ fn enqueue(socket: &Arc<Socket>, mut op: Op, write: bool) -> WsaResult<Option<(u
 
 /// Announces a request that completed within its call (overlapped WSPIoctl, DisconnectEx).
 pub fn complete_now(handle: usize, overlapped: usize, notify: Notify, bytes: u32) {
-    host::deliver(Completion {
+    host::deliver_synchronous(Completion {
         handle,
         overlapped,
         notify,
@@ -402,6 +418,61 @@ pub fn complete_now(handle: usize, overlapped: usize, notify: Notify, bytes: u32
         bytes,
         flags: 0,
     });
+}
+
+/// The bytes a request had transferred when it was aborted.
+fn transferred(op: &Op) -> usize {
+    match op.work {
+        Work::Send { done, .. } | Work::Connect { sent: done, .. } => done,
+        _ => 0,
+    }
+}
+
+/// CancelIo/CancelIoEx: removes the pending requests of `socket` issued with `overlapped` (all
+/// for 0) and, with `thread`, by that thread, under the socket's `io` lock (so each is either
+/// completed by the reactor or removed here, never both), completes them with
+/// `WSA_OPERATION_ABORTED` and returns how many. The requests behind them get their chance at
+/// once: an edge that arrived while a cancelled request was at the head is not repeated.
+pub fn cancel(
+    socket: &Arc<Socket>,
+    overlapped: usize,
+    thread: Option<std::thread::ThreadId>,
+) -> usize {
+    let matches = |op: &Op| {
+        (overlapped == 0 || op.overlapped == overlapped)
+            && thread.is_none_or(|t| op.notify.issuer == t)
+    };
+    let mut out = Outcome::default();
+    let cancelled: Vec<Op> = {
+        let mut guard = socket.io();
+        let io = &mut *guard;
+        let mut taken = Vec::new();
+        for queue in [&mut io.reads, &mut io.writes] {
+            let (hit, kept): (VecDeque<Op>, VecDeque<Op>) =
+                queue.drain(..).partition(|op| matches(op));
+            *queue = kept;
+            taken.extend(hit);
+        }
+        if !taken.is_empty() {
+            run_queue(socket, &mut io.reads, &mut out);
+            run_queue(socket, &mut io.writes, &mut out);
+        }
+        taken
+    };
+    let count = cancelled.len();
+    for op in cancelled {
+        let bytes = transferred(&op);
+        host::deliver(Completion {
+            handle: op.handle,
+            overlapped: op.overlapped,
+            notify: op.notify,
+            error: w::WSA_OPERATION_ABORTED,
+            bytes: bytes as u32,
+            flags: 0,
+        });
+    }
+    finish(out);
+    count
 }
 
 /// closesocket: stops watching the socket, drops its selection and completes every pending

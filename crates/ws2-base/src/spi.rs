@@ -703,7 +703,11 @@ unsafe fn notify_of(
     };
     // SAFETY: valid overlapped (contract).
     unsafe { host::begin(overlapped, routine.is_some())? };
-    Ok(Notify { routine, thread })
+    Ok(Notify {
+        routine,
+        thread,
+        issuer: std::thread::current().id(),
+    })
 }
 
 /// WSPRecv. A datagram longer than the buffers: the buffers hold its start,
@@ -978,7 +982,8 @@ pub unsafe extern "system" fn wsp_set_sock_opt(
 /// `WSAEINVAL`), `FIONREAD`, `SIOCATMARK`, `SIO_KEEPALIVE_VALS`,
 /// `SIO_BASE_HANDLE`/`SIO_BSP_HANDLE`/`_SELECT`/`_POLL` (the socket itself: this is the base
 /// provider) and `SIO_GET_EXTENSION_FUNCTION_POINTER` (AcceptEx, ConnectEx, DisconnectEx,
-/// GetAcceptExSockaddrs; another GUID, TransmitFile's included, is `WSAEINVAL`). A short input or
+/// GetAcceptExSockaddrs; another GUID, TransmitFile's included, is `WSAEINVAL`) and
+/// `SIO_EXT_SENDMSG` (WSASendMsg, see [`send_msg`]). A short input or
 /// output buffer or a NULL `lpcbBytesReturned` (non-overlapped): `WSAEFAULT`; other codes:
 /// `WSAEOPNOTSUPP`. Overlapped: these complete at once, and the completion is still announced.
 #[doc(alias = "WSPIoctl")]
@@ -999,6 +1004,9 @@ pub unsafe extern "system" fn wsp_ioctl(
     unsafe {
         boundary(errno, SOCKET_ERROR, || {
             let socket = socket::lookup(s)?;
+            if code == w::SIO_EXT_SENDMSG {
+                return send_msg(s, input, input_len, overlapped, thread);
+            }
             if returned.is_null() && overlapped.is_null() {
                 return Err(w::WSAEFAULT);
             }
@@ -1070,6 +1078,72 @@ pub unsafe extern "system" fn wsp_ioctl(
             }
             Ok(0)
         })
+    }
+}
+
+/// The argument block of `SIO_EXT_SENDMSG` (mswsock.h `WSASENDMSG`).
+#[repr(C)]
+struct SendMsgArgs {
+    msg: w::LPWSAMSG,
+    flags: DWORD,
+    sent: LPDWORD,
+    overlapped: LPWSAOVERLAPPED,
+    routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+}
+
+/// `SIO_EXT_SENDMSG` (how ws2_32 carries WSASendMsg to a provider): the `WSAMSG` buffers go to
+/// `name` as WSPSendTo sends them (the name is ignored on a stream socket), overlapped through
+/// the block's own `lpOverlapped`/`lpCompletionRoutine` with the ioctl's `lpThreadId`. The ioctl
+/// itself must not be overlapped (`WSAEINVAL`); a short block or NULL `lpMsg` is `WSAEFAULT`.
+/// Control data (IP_PKTINFO, ...) is not supported: a non-empty `Control` is `WSAEOPNOTSUPP`.
+///
+/// # Safety
+/// `input` is readable for `input_len` bytes; the block's pointers follow the WSASendMsg
+/// contract.
+unsafe fn send_msg(
+    s: SOCKET,
+    input: LPVOID,
+    input_len: DWORD,
+    overlapped: LPWSAOVERLAPPED,
+    thread: LPWSATHREADID,
+) -> WsaResult<INT> {
+    if !overlapped.is_null() {
+        return Err(w::WSAEINVAL);
+    }
+    if input.is_null() || (input_len as usize) < std::mem::size_of::<SendMsgArgs>() {
+        return Err(w::WSAEFAULT);
+    }
+    // SAFETY: readable for the block's size (checked above, caller's contract).
+    let args = unsafe { std::ptr::read_unaligned(input.cast::<SendMsgArgs>()) };
+    if args.msg.is_null() {
+        return Err(w::WSAEFAULT);
+    }
+    // SAFETY: a readable WSAMSG (contract).
+    let msg = unsafe { std::ptr::read_unaligned(args.msg) };
+    if msg.Control.len != 0 {
+        return Err(w::WSAEOPNOTSUPP);
+    }
+    let mut errno = 0;
+    // SAFETY: forwarded contract; errno is a local.
+    let r = unsafe {
+        wsp_send_to(
+            s,
+            msg.lpBuffers,
+            msg.dwBufferCount,
+            args.sent,
+            args.flags,
+            msg.name,
+            msg.namelen,
+            args.overlapped,
+            args.routine,
+            thread,
+            &mut errno,
+        )
+    };
+    if r == SOCKET_ERROR {
+        Err(errno)
+    } else {
+        Ok(0)
     }
 }
 
@@ -1503,6 +1577,35 @@ pub unsafe extern "system" fn wsp_cancel_blocking_call(errno: LPINT) -> INT {
 pub unsafe extern "system" fn ws2emu_attach_host(host: *const WS2EMU_HOST_TABLE) -> i32 {
     // SAFETY: forwarded contract.
     catch_unwind(|| unsafe { host::attach(host) }).unwrap_or(w::WSASYSCALLFAILURE)
+}
+
+/// ws2emu extension (`LPWS2EMU_CANCEL_IO`, crates/ws2-abi/src/ext.rs): CancelIo and CancelIoEx
+/// on this provider's sockets. Completes the matching pending requests (`lpOverlapped`, or all
+/// for NULL; with `bCallingThreadOnly`, only those the calling thread issued) with
+/// `WSA_OPERATION_ABORTED` through their usual notification, each exactly once (a request the
+/// reactor completes first is not found). Returns 0, ERROR_NOT_FOUND (nothing matched) or
+/// WSAENOTSOCK (not one of this provider's sockets).
+///
+/// # Safety
+/// `lpOverlapped` is only compared, never dereferenced.
+#[no_mangle]
+pub unsafe extern "system" fn ws2emu_cancel_io(
+    s: SOCKET,
+    overlapped: LPWSAOVERLAPPED,
+    calling_thread_only: BOOL,
+) -> i32 {
+    catch_unwind(|| {
+        let Ok(socket) = socket::lookup(s) else {
+            return w::WSAENOTSOCK;
+        };
+        let thread = (calling_thread_only != FALSE).then(|| std::thread::current().id());
+        if overlapped::cancel(&socket, overlapped as usize, thread) == 0 {
+            w::ERROR_NOT_FOUND as i32
+        } else {
+            0
+        }
+    })
+    .unwrap_or(w::WSASYSCALLFAILURE)
 }
 
 // ---------------------------------------------------------------------------------------------

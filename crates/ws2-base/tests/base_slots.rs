@@ -27,7 +27,10 @@ fn only_wspstartup_is_exported() {
         .lines()
         .map(str::to_owned)
         .collect();
-    assert_eq!(symbols, ["WSPStartup", "ws2emu_attach_host"]);
+    assert_eq!(
+        symbols,
+        ["WSPStartup", "ws2emu_attach_host", "ws2emu_cancel_io"]
+    );
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! The catalog exports: `WSCEnumProtocols`, `WSAEnumProtocolsW/A`, `WSCInstallProvider`,
-//! `WSCDeinstallProvider`, `WSCUpdateProvider`, `WSCWriteProviderOrder`, `WSCGetProviderPath`.
+//! `WSCDeinstallProvider`, `WSCUpdateProvider`, `WSCWriteProviderOrder`, `WSCGetProviderPath`,
+//! and `WSAProviderConfigChange` (notification of catalog changes).
 //!
 //! Windows contract (spec §4.2, Microsoft's reference pages): the `WSC*` functions act on the
 //! stored catalog and return 0 / a count, or `SOCKET_ERROR` with the code in `*lpErrno`
@@ -454,4 +455,202 @@ pub unsafe extern "system" fn WSCGetProviderPath(
             || crate::upcalls::copy_provider_path(provider, path, length).map(|()| 0),
         )
     }
+}
+
+/// What WSAProviderConfigChange compares to see a catalog change: the number of changes this
+/// process stored in an in-memory catalog, and the identity of the catalog file (device, inode,
+/// modification and change times, size), which every write changes, by this process or another
+/// (the store renames a new file over it).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+struct ConfigStamp {
+    generation: u64,
+    file: Option<(u64, u64, i64, i64, i64, u64)>,
+}
+
+fn config_stamp() -> ConfigStamp {
+    use std::os::unix::fs::MetadataExt;
+    let file = store()
+        .path()
+        .and_then(|p| std::fs::metadata(p).ok())
+        .map(|m| {
+            (
+                m.dev(),
+                m.ino(),
+                m.mtime(),
+                m.mtime_nsec(),
+                m.ctime_nsec(),
+                m.len(),
+            )
+        });
+    ConfigStamp {
+        generation: ws2_core::catalog::generation(),
+        file,
+    }
+}
+
+/// The notification handles WSAProviderConfigChange made, with the catalog state each last
+/// reported (a change after it completes the next call).
+static NOTIFICATIONS: std::sync::Mutex<std::collections::BTreeMap<usize, ConfigStamp>> =
+    std::sync::Mutex::new(std::collections::BTreeMap::new());
+
+fn notifications() -> std::sync::MutexGuard<'static, std::collections::BTreeMap<usize, ConfigStamp>>
+{
+    NOTIFICATIONS.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Whether `handle` is a notification handle that is still open (CloseHandle closes it).
+fn notification_open(handle: usize) -> bool {
+    runtime()
+        .signal(handle, &[ws2_core::handle::Kind::Event])
+        .is_some()
+        && notifications().contains_key(&handle)
+}
+
+/// How often a waiting WSAProviderConfigChange looks at the catalog.
+const CONFIG_POLL: std::time::Duration = std::time::Duration::from_millis(20);
+
+/// Waits until the catalog differs from what `handle` last reported, then records the new
+/// state. False when the handle was closed meanwhile.
+fn wait_for_change(handle: usize) -> bool {
+    loop {
+        if !notification_open(handle) {
+            notifications().remove(&handle);
+            return false;
+        }
+        let now = config_stamp();
+        {
+            let mut table = notifications();
+            if let Some(seen) = table.get_mut(&handle) {
+                if *seen != now {
+                    *seen = now;
+                    return true;
+                }
+            }
+        }
+        std::thread::sleep(CONFIG_POLL);
+    }
+}
+
+/// WSAProviderConfigChange: notification of catalog changes. With `*lpNotificationHandle`
+/// NULL, returns a new notification handle at once (close it with CloseHandle). With that
+/// handle, completes when the catalog changed since the handle was made or last reported a
+/// change (WSCInstallProvider, WSCDeinstallProvider, WSCUpdateProvider, WSCWriteProviderOrder
+/// in this process, or another process writing the `WS2EMU_CATALOG` file: seen within 20 ms):
+/// blocking without `lpOverlapped`; with it, SOCKET_ERROR/WSA_IO_PENDING and the completion
+/// later by `hEvent` (bit 0 masked) and/or `lpCompletionRoutine` (an APC to the calling
+/// thread, run in an alertable wait), `Internal` 0. Closing the handle ends a pending request
+/// with WSA_OPERATION_ABORTED (STATUS_CANCELLED in `Internal`). Errors: WSANOTINITIALISED
+/// before WSAStartup; WSA_INVALID_HANDLE for a value that is not an open notification handle;
+/// WSAEFAULT for a NULL `lpNotificationHandle` (Windows faults). A completion port is not
+/// notified (the handle cannot be associated with one here).
+///
+/// # Safety
+/// `handle` is NULL or readable and writable; `overlapped` is NULL or a WSAOVERLAPPED that
+/// stays valid until the request completes.
+#[no_mangle]
+pub unsafe extern "system" fn WSAProviderConfigChange(
+    handle: *mut ws2_abi::HANDLE,
+    overlapped: ws2_abi::LPWSAOVERLAPPED,
+    routine: ws2_abi::LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+) -> i32 {
+    ffi_boundary("WSAProviderConfigChange", SOCKET_ERROR, || {
+        // SAFETY: forwarded contract.
+        let result = unsafe { provider_config_change(handle, overlapped, routine) };
+        trace_call(
+            Channel::Api,
+            "WSAProviderConfigChange",
+            || format!("{handle:p}, {overlapped:p}, ..."),
+            || match result {
+                Ok(()) => "0".into(),
+                Err(e) => trace::outcome("SOCKET_ERROR", Some(e)),
+            },
+        );
+        result.map_or_else(|e| fail_api(e, SOCKET_ERROR), |()| 0)
+    })
+}
+
+/// The body of [`WSAProviderConfigChange`].
+///
+/// # Safety
+/// As [`WSAProviderConfigChange`].
+unsafe fn provider_config_change(
+    handle: *mut ws2_abi::HANDLE,
+    overlapped: ws2_abi::LPWSAOVERLAPPED,
+    routine: ws2_abi::LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+) -> ws2_core::Result<()> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use ws2_core::upcalls;
+    if !runtime().is_started() {
+        return Err(WinError::WSANOTINITIALISED);
+    }
+    if handle.is_null() {
+        return Err(WinError::WSAEFAULT);
+    }
+    // SAFETY: non-null, readable (contract).
+    let current = unsafe { handle.read() } as usize;
+    if current == 0 {
+        let stamp = config_stamp();
+        let new = upcalls::create_signal(ws2_core::signal::SignalKind::ManualReset, 0)?;
+        notifications().insert(new, stamp);
+        // SAFETY: non-null, writable (contract).
+        unsafe { handle.write(new as ws2_abi::HANDLE) };
+        return Ok(());
+    }
+    if !notification_open(current) {
+        return Err(WinError(ws2_abi::WSA_INVALID_HANDLE as u32));
+    }
+    if overlapped.is_null() {
+        return if wait_for_change(current) {
+            Ok(())
+        } else {
+            Err(WinError(ws2_abi::WSA_OPERATION_ABORTED as u32))
+        };
+    }
+    let ov = overlapped as usize;
+    // SAFETY: a valid WSAOVERLAPPED (contract), 8-byte aligned; read concurrently by
+    // GetOverlappedResult/WSAGetOverlappedResult, hence the atomics.
+    let event = unsafe {
+        AtomicUsize::from_ptr(std::ptr::addr_of_mut!((*overlapped).InternalHigh))
+            .store(0, Ordering::Relaxed);
+        AtomicUsize::from_ptr(std::ptr::addr_of_mut!((*overlapped).Internal))
+            .store(ws2_abi::STATUS_PENDING as usize, Ordering::Release);
+        (*overlapped).hEvent as usize & !1
+    };
+    if event != 0 {
+        let _ = upcalls::reset_event(event);
+    }
+    let thread = match routine {
+        Some(_) => Some(upcalls::open_current_thread()?.0),
+        None => None,
+    };
+    std::thread::spawn(move || {
+        let changed = wait_for_change(current);
+        let (status, error) = if changed {
+            (0, 0)
+        } else {
+            (
+                ws2_abi::STATUS_CANCELLED as usize,
+                ws2_abi::WSA_OPERATION_ABORTED as u32,
+            )
+        };
+        let ov = ov as ws2_abi::LPWSAOVERLAPPED;
+        // SAFETY: the overlapped stays valid until the request completes (contract).
+        unsafe {
+            AtomicUsize::from_ptr(std::ptr::addr_of_mut!((*ov).Internal))
+                .store(status, Ordering::Release);
+        }
+        if event != 0 {
+            let _ = upcalls::set_event(event);
+        }
+        if let (Some(routine), Some(thread)) = (routine, thread) {
+            let ov = ov as usize;
+            let apc = Box::new(move || {
+                // SAFETY: the application's completion routine with its overlapped.
+                unsafe { routine(error, 0, ov as ws2_abi::LPWSAOVERLAPPED, 0) };
+            });
+            let _ = upcalls::queue_user_apc(thread, apc);
+            let _ = upcalls::close_handle(thread);
+        }
+    });
+    Err(WinError(ws2_abi::WSA_IO_PENDING as u32))
 }

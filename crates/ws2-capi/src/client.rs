@@ -468,6 +468,7 @@ pub extern "system" fn closesocket(s: SOCKET) -> i32 {
     });
     if result == 0 {
         runtime().unregister_ifs(s);
+        crate::kernel32::forget_handle_flags(s);
     }
     result
 }
@@ -932,4 +933,350 @@ pub unsafe extern "system" fn select(
             p.lpWSPSelect.unwrap()(nfds, read, write, except, timeout, e)
         })
     })
+}
+
+/// WSAGetQOSByName: the socket's provider's WSPGetQOSByName (the built-in base provider has no
+/// QOS templates: FALSE with WSAEINVAL).
+#[no_mangle]
+pub unsafe extern "system" fn WSAGetQOSByName(s: SOCKET, name: LPWSABUF, qos: LPQOS) -> BOOL {
+    api_bool("WSAGetQOSByName", s, |p, e| unsafe {
+        p.lpWSPGetQOSByName.unwrap()(s, name, qos, e)
+    })
+}
+
+/// WSAJoinLeaf: the socket's provider's WSPJoinLeaf (the built-in base provider offers no
+/// multipoint sessions: INVALID_SOCKET with WSAEOPNOTSUPP).
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "system" fn WSAJoinLeaf(
+    s: SOCKET,
+    name: *const SOCKADDR,
+    namelen: i32,
+    caller: LPWSABUF,
+    callee: LPWSABUF,
+    sqos: LPQOS,
+    gqos: LPQOS,
+    flags: DWORD,
+) -> SOCKET {
+    api_socket("WSAJoinLeaf", s, |p, e| unsafe {
+        p.lpWSPJoinLeaf.unwrap()(s, name, namelen, caller, callee, sqos, gqos, flags, e)
+    })
+}
+
+/// The argument block of SIO_EXT_SENDMSG (mswsock.h `WSASENDMSG`).
+#[repr(C)]
+struct SendMsgArgs {
+    msg: LPWSAMSG,
+    flags: DWORD,
+    sent: LPDWORD,
+    overlapped: LPWSAOVERLAPPED,
+    routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+}
+
+/// WSASendMsg: as ws2_32 does it, WSPIoctl(SIO_EXT_SENDMSG) on the socket's provider with a
+/// WSASENDMSG block; the ioctl itself is not overlapped (the request's overlapped and completion
+/// routine travel in the block, and the provider gets this thread's WSATHREADID). NULL `lpMsg`:
+/// WSAEFAULT. The built-in base provider sends the buffers to `name` (ignored on a connected
+/// stream socket) like WSASendTo, overlapped or not.
+#[no_mangle]
+pub unsafe extern "system" fn WSASendMsg(
+    s: SOCKET,
+    msg: LPWSAMSG,
+    flags: DWORD,
+    sent: LPDWORD,
+    ov: LPWSAOVERLAPPED,
+    routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+) -> i32 {
+    ffi_boundary("WSASendMsg", SOCKET_ERROR, || {
+        if msg.is_null() {
+            if let Err(e) = provider_of(s) {
+                return fail_api(e, SOCKET_ERROR);
+            }
+            return fail_api(WinError::WSAEFAULT, SOCKET_ERROR);
+        }
+        let mut args = SendMsgArgs {
+            msg,
+            flags,
+            sent,
+            overlapped: ov,
+            routine,
+        };
+        let mut returned = 0u32;
+        api_overlapped("WSASendMsg", s, ov, routine, |p, tid, e| unsafe {
+            p.lpWSPIoctl.unwrap()(
+                s,
+                SIO_EXT_SENDMSG,
+                (&mut args as *mut SendMsgArgs).cast(),
+                std::mem::size_of::<SendMsgArgs>() as DWORD,
+                null_mut(),
+                0,
+                &mut returned,
+                null_mut(),
+                None,
+                tid,
+                e,
+            )
+        })
+    })
+}
+
+/// The entries of a WSAPoll array served by one provider.
+struct PollGroup {
+    provider: Arc<Provider>,
+    /// Indexes into the caller's array.
+    members: Vec<usize>,
+}
+
+/// A Windows fd_set holding `sockets` (any count: the array is allocated to fit).
+fn fd_set_of(sockets: &[SOCKET]) -> Vec<usize> {
+    let mut set = Vec::with_capacity(sockets.len() + 1);
+    set.push(sockets.len()); // fd_count (u_int) and its padding, little-endian
+    set.extend_from_slice(sockets);
+    set
+}
+
+/// The members of an fd_set built by [`fd_set_of`] after a select rewrote it.
+fn fd_set_members(set: &[usize]) -> &[usize] {
+    let count = (set[0] as u32 as usize).min(set.len() - 1);
+    &set[1..=count]
+}
+
+const POLL_REQUESTS: i16 = POLLRDNORM | POLLRDBAND | POLLWRNORM;
+
+/// One WSPSelect over a group: the revents of each member (by index into `fds`). `timeout`
+/// None blocks.
+fn poll_group(
+    group: &PollGroup,
+    fds: &[WSAPOLLFD],
+    timeout: Option<std::time::Duration>,
+) -> ws2_core::Result<Vec<(usize, i16)>> {
+    let (mut read, mut write, mut except) = (Vec::new(), Vec::new(), Vec::new());
+    for &i in &group.members {
+        let fd = &fds[i];
+        if fd.events & POLLRDNORM != 0 {
+            read.push(fd.fd);
+        }
+        if fd.events & POLLWRNORM != 0 {
+            write.push(fd.fd);
+        }
+        // Errors (a failed connect) and out-of-band data are both in the except set.
+        except.push(fd.fd);
+    }
+    let (mut r, mut w, mut x) = (fd_set_of(&read), fd_set_of(&write), fd_set_of(&except));
+    let tv = timeout.map(|t| TIMEVAL {
+        tv_sec: t.as_secs() as i32,
+        tv_usec: t.subsec_micros() as i32,
+    });
+    let tv_ptr = tv
+        .as_ref()
+        .map_or(std::ptr::null(), |t| t as *const TIMEVAL);
+    let set_ptr = |v: &mut Vec<usize>| -> *mut fd_set {
+        if v[0] == 0 {
+            null_mut()
+        } else {
+            v.as_mut_ptr().cast()
+        }
+    };
+    let (rp, wp, xp) = (set_ptr(&mut r), set_ptr(&mut w), set_ptr(&mut x));
+    let p = &group.provider;
+    let mut errno = errno_start();
+    let scope = enter(p);
+    // SAFETY: validated slot; the sets are local arrays laid out as fd_sets holding their
+    // counts; the timeout is NULL or a local.
+    let n = unsafe { p.procs().lpWSPSelect.unwrap()(0, rp, wp, xp, tv_ptr, &mut errno) };
+    drop(scope);
+    if n == SOCKET_ERROR {
+        return Err(slot_error(p, "WSAPoll", None, "SOCKET_ERROR", errno));
+    }
+    let (r, w, x) = (
+        if rp.is_null() {
+            &[][..]
+        } else {
+            fd_set_members(&r)
+        },
+        if wp.is_null() {
+            &[][..]
+        } else {
+            fd_set_members(&w)
+        },
+        fd_set_members(&x),
+    );
+    let mut out = Vec::new();
+    for &i in &group.members {
+        let fd = fds[i];
+        let mut revents = 0i16;
+        if w.contains(&fd.fd) {
+            revents |= POLLWRNORM;
+        }
+        if x.contains(&fd.fd) {
+            revents |= exceptional(p, fd.fd, fd.events);
+        }
+        if r.contains(&fd.fd) {
+            revents |= readable(p, fd.fd, fd.events);
+        }
+        out.push((i, revents));
+    }
+    Ok(out)
+}
+
+/// Calls a provider's getsockopt for an int option (None when it fails).
+fn int_option(p: &Provider, s: SOCKET, name: i32) -> Option<i32> {
+    let (mut value, mut len, mut errno) = (0i32, 4i32, 0i32);
+    // SAFETY: validated slot; value and len are locals of the right size.
+    let r = unsafe {
+        p.procs().lpWSPGetSockOpt.unwrap()(
+            s,
+            SOL_SOCKET,
+            name,
+            (&mut value as *mut i32).cast(),
+            &mut len,
+            &mut errno,
+        )
+    };
+    (r == 0).then_some(value)
+}
+
+/// The revents of a socket in the except set: POLLERR (and POLLHUP) for a pending error such as
+/// a failed connect; otherwise out-of-band data, POLLRDBAND when asked for.
+fn exceptional(p: &Provider, s: SOCKET, events: i16) -> i16 {
+    match int_option(p, s, SO_ERROR) {
+        Some(e) if e != 0 => POLLERR | POLLHUP,
+        _ if events & POLLRDBAND != 0 => POLLRDBAND,
+        _ => 0,
+    }
+}
+
+/// The revents of a socket in the read set: on a connected stream socket, a one-byte MSG_PEEK
+/// tells data (POLLRDNORM) from a graceful close (POLLHUP, plus POLLRDNORM: recv returns 0
+/// without blocking) or a reset (POLLHUP); anything else readable is POLLRDNORM.
+fn readable(p: &Provider, s: SOCKET, events: i16) -> i16 {
+    if int_option(p, s, SO_TYPE) != Some(SOCK_STREAM) {
+        return POLLRDNORM;
+    }
+    let mut byte = 0u8;
+    let mut buf = WSABUF {
+        len: 1,
+        buf: (&mut byte as *mut u8).cast(),
+    };
+    let (mut got, mut flags, mut errno) = (0u32, MSG_PEEK as u32, 0i32);
+    // SAFETY: validated slot; the buffer and counters are locals; not overlapped. The socket
+    // was just reported readable, so the peek does not block.
+    let r = unsafe {
+        p.procs().lpWSPRecv.unwrap()(
+            s,
+            &mut buf,
+            1,
+            &mut got,
+            &mut flags,
+            null_mut(),
+            None,
+            null_mut(),
+            &mut errno,
+        )
+    };
+    match (r, errno) {
+        (0, _) if got == 0 => POLLHUP | (events & POLLRDNORM),
+        (0, _) => POLLRDNORM,
+        (_, WSAECONNRESET) | (_, WSAECONNABORTED) => POLLHUP,
+        // A listening socket (WSAENOTCONN / WSAEINVAL): a connection is waiting.
+        _ => POLLRDNORM,
+    }
+}
+
+/// WSAPoll over the providers' WSPSelect. NULL array: WSAEFAULT; `fds` 0 or no entry with a
+/// non-negative `fd`: WSAEINVAL; `events` other than POLLRDNORM/POLLRDBAND/POLLWRNORM
+/// (POLLIN, POLLOUT) on an entry: WSAEINVAL (POLLPRI and POLLWRBAND are refused as Microsoft's
+/// provider refuses them). An entry whose `fd` is negative is skipped (`revents` 0); one that is
+/// not a socket gets POLLNVAL and counts, the call still succeeds. Errors (POLLERR, POLLHUP) are
+/// reported without being asked for. `timeout` < 0 waits forever, 0 polls. Sockets of one
+/// provider take one WSPSelect with the timeout; sockets of several providers are polled by
+/// each provider without waiting, every 10 ms at most, until one is ready or the time is up.
+#[no_mangle]
+pub unsafe extern "system" fn WSAPoll(fds: LPWSAPOLLFD, count: ULONG, timeout: INT) -> i32 {
+    ffi_boundary("WSAPoll", SOCKET_ERROR, || {
+        // SAFETY: the caller's array of `count` entries (contract).
+        let result = unsafe { poll(fds, count, timeout) };
+        trace_call(
+            Channel::Api,
+            "WSAPoll",
+            || format!("{fds:?}, {count}, {timeout}"),
+            || match result {
+                Ok(v) => v.to_string(),
+                Err(e) => trace::outcome("SOCKET_ERROR", Some(e)),
+            },
+        );
+        result.unwrap_or_else(|e| fail_api(e, SOCKET_ERROR))
+    })
+}
+
+/// The body of [`WSAPoll`].
+///
+/// # Safety
+/// `fds` is NULL or valid for reading and writing `count` entries.
+unsafe fn poll(fds: LPWSAPOLLFD, count: ULONG, timeout: INT) -> ws2_core::Result<i32> {
+    use std::time::{Duration, Instant};
+    started()?;
+    if fds.is_null() {
+        return Err(WinError::WSAEFAULT);
+    }
+    if count == 0 {
+        return Err(WinError::WSAEINVAL);
+    }
+    // SAFETY: valid for `count` entries (contract).
+    let entries = unsafe { std::slice::from_raw_parts_mut(fds, count as usize) };
+    let skipped = |fd: &WSAPOLLFD| (fd.fd as isize) < 0;
+    if entries.iter().all(skipped) {
+        return Err(WinError::WSAEINVAL);
+    }
+    if entries
+        .iter()
+        .any(|fd| !skipped(fd) && fd.events & !POLL_REQUESTS != 0)
+    {
+        return Err(WinError::WSAEINVAL);
+    }
+    let snapshot: Vec<WSAPOLLFD> = entries.to_vec();
+    let mut revents = vec![0i16; entries.len()];
+    let mut groups: Vec<PollGroup> = Vec::new();
+    for (i, fd) in snapshot.iter().enumerate() {
+        if skipped(fd) {
+            continue;
+        }
+        match provider_of(fd.fd) {
+            Ok(p) => match groups.iter_mut().find(|g| Arc::ptr_eq(&g.provider, &p)) {
+                Some(g) => g.members.push(i),
+                None => groups.push(PollGroup {
+                    provider: p,
+                    members: vec![i],
+                }),
+            },
+            Err(_) => revents[i] = POLLNVAL,
+        }
+    }
+    let invalid = revents.iter().any(|&r| r != 0);
+    let limit = (timeout >= 0).then(|| Duration::from_millis(timeout as u64));
+    if groups.len() == 1 {
+        let wait = if invalid { Some(Duration::ZERO) } else { limit };
+        for (i, r) in poll_group(&groups[0], &snapshot, wait)? {
+            revents[i] = r;
+        }
+    } else if !groups.is_empty() {
+        let deadline = limit.map(|l| Instant::now() + l);
+        loop {
+            for g in &groups {
+                for (i, r) in poll_group(g, &snapshot, Some(Duration::ZERO))? {
+                    revents[i] = r;
+                }
+            }
+            let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+            if revents.iter().any(|&r| r != 0) || left == Some(Duration::ZERO) {
+                break;
+            }
+            let slice = Duration::from_millis(10);
+            std::thread::sleep(left.map_or(slice, |l| l.min(slice)));
+        }
+    }
+    for (fd, r) in entries.iter_mut().zip(&revents) {
+        fd.revents = *r;
+    }
+    Ok(revents.iter().filter(|&&r| r != 0).count() as i32)
 }

@@ -8,11 +8,15 @@
 //! divergence).
 
 use crate::boundary::{fail_api, ffi_boundary};
+use std::collections::BTreeMap;
+use std::sync::Mutex;
 use std::time::Duration;
 use ws2_abi::{
-    BOOL, DWORD, FALSE, HANDLE, INFINITE, LONG, LPCSTR, LPCWSTR, LPOVERLAPPED, LPOVERLAPPED_ENTRY,
-    LPSECURITY_ATTRIBUTES, OVERLAPPED_ENTRY, PAPCFUNC, PULONG_PTR, TRUE, ULONG, ULONG_PTR,
-    WAIT_FAILED, WAIT_IO_COMPLETION, WAIT_OBJECT_0, WAIT_TIMEOUT,
+    BOOL, DWORD, ERROR_IO_INCOMPLETE, FALSE, HANDLE, HANDLE_FLAG_INHERIT,
+    HANDLE_FLAG_PROTECT_FROM_CLOSE, INFINITE, LONG, LPCSTR, LPCWSTR, LPOVERLAPPED,
+    LPOVERLAPPED_ENTRY, LPSECURITY_ATTRIBUTES, OVERLAPPED_ENTRY, PAPCFUNC, PULONG_PTR,
+    STATUS_PENDING, TRUE, ULONG, ULONG_PTR, WAIT_FAILED, WAIT_IO_COMPLETION, WAIT_OBJECT_0,
+    WAIT_TIMEOUT,
 };
 use ws2_core::port::{Dequeued, Packet};
 use ws2_core::runtime::{runtime, Waitable, CURRENT_THREAD_PSEUDO_HANDLE};
@@ -154,11 +158,197 @@ pub extern "system" fn ResetEvent(event: HANDLE) -> BOOL {
     })
 }
 
-/// CloseHandle: events, semaphores, threads, completion ports and sockets.
+/// CloseHandle: events, semaphores, threads, completion ports and sockets. A handle protected
+/// with HANDLE_FLAG_PROTECT_FROM_CLOSE stays open: FALSE with ERROR_INVALID_HANDLE (NtClose's
+/// STATUS_HANDLE_NOT_CLOSABLE as Win32 reports it; Windows raises an exception first when a
+/// debugger is attached).
 #[no_mangle]
 pub extern "system" fn CloseHandle(handle: HANDLE) -> BOOL {
     ffi_boundary("CloseHandle", FALSE, || {
-        bool_result(upcalls::close_handle(handle as usize))
+        bool_result(close_kernel_handle(handle as usize))
+    })
+}
+
+/// What CloseHandle (and WSACloseEvent, which is CloseHandle on Windows) does: refuses a
+/// protected handle, closes, forgets the handle's flags.
+pub(crate) fn close_kernel_handle(handle: usize) -> ws2_core::Result<()> {
+    if handle_flags(handle) & HANDLE_FLAG_PROTECT_FROM_CLOSE != 0 {
+        return Err(WinError::INVALID_HANDLE);
+    }
+    upcalls::close_handle(handle)?;
+    forget_handle_flags(handle);
+    Ok(())
+}
+
+/// The flags SetHandleInformation stored, by handle value (absent: 0). Entries are removed when
+/// the handle is closed (CloseHandle, closesocket), so a later handle with the same value starts
+/// with no flags.
+static HANDLE_FLAGS: Mutex<BTreeMap<usize, DWORD>> = Mutex::new(BTreeMap::new());
+
+fn flags_table() -> std::sync::MutexGuard<'static, BTreeMap<usize, DWORD>> {
+    HANDLE_FLAGS.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The HANDLE_FLAG_* bits of `handle` (0 when none were set).
+pub(crate) fn handle_flags(handle: usize) -> DWORD {
+    flags_table().get(&handle).copied().unwrap_or(0)
+}
+
+/// Forgets the flags of a closed handle.
+pub(crate) fn forget_handle_flags(handle: usize) {
+    flags_table().remove(&handle);
+}
+
+/// Whether `handle` is a live kernel-object handle of the runtime: an event, semaphore, mutex,
+/// thread, completion port or socket (minted or IFS-registered). Windows (HWND) are not
+/// kernel handles.
+fn is_kernel_handle(handle: usize) -> bool {
+    use ws2_core::handle::Kind;
+    let kinds = [
+        Kind::Event,
+        Kind::Semaphore,
+        Kind::Mutex,
+        Kind::Thread,
+        Kind::Port,
+        Kind::Socket,
+    ];
+    runtime().handles.get(handle, &kinds).is_some() || runtime().socket(handle).is_some()
+}
+
+const HANDLE_FLAGS_KNOWN: DWORD = HANDLE_FLAG_INHERIT | HANDLE_FLAG_PROTECT_FROM_CLOSE;
+
+/// SetHandleInformation: sets the `mask` bits of the handle's flags to those of `flags`
+/// (HANDLE_FLAG_INHERIT, HANDLE_FLAG_PROTECT_FROM_CLOSE). Not a live handle:
+/// ERROR_INVALID_HANDLE; other bits in `mask`: ERROR_INVALID_PARAMETER. HANDLE_FLAG_INHERIT is
+/// stored and reported only: ws2emu never creates child processes.
+#[no_mangle]
+pub extern "system" fn SetHandleInformation(handle: HANDLE, mask: DWORD, flags: DWORD) -> BOOL {
+    ffi_boundary("SetHandleInformation", FALSE, || {
+        let handle = handle as usize;
+        if !is_kernel_handle(handle) {
+            return fail_api(WinError::INVALID_HANDLE, FALSE);
+        }
+        if mask & !HANDLE_FLAGS_KNOWN != 0 {
+            return fail_api(WinError::INVALID_PARAMETER, FALSE);
+        }
+        let mut table = flags_table();
+        let old = table.get(&handle).copied().unwrap_or(0);
+        let new = (old & !mask) | (flags & mask);
+        if new == 0 {
+            table.remove(&handle);
+        } else {
+            table.insert(handle, new);
+        }
+        TRUE
+    })
+}
+
+/// GetHandleInformation: the handle's HANDLE_FLAG_* bits. Not a live handle:
+/// ERROR_INVALID_HANDLE; NULL `flags`: ERROR_INVALID_PARAMETER (Windows faults).
+///
+/// # Safety
+/// `flags` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "system" fn GetHandleInformation(handle: HANDLE, flags: *mut DWORD) -> BOOL {
+    ffi_boundary("GetHandleInformation", FALSE, || {
+        if !is_kernel_handle(handle as usize) {
+            return fail_api(WinError::INVALID_HANDLE, FALSE);
+        }
+        if flags.is_null() {
+            return fail_api(WinError::INVALID_PARAMETER, FALSE);
+        }
+        // SAFETY: non-null and writable (contract).
+        unsafe { flags.write(handle_flags(handle as usize)) };
+        TRUE
+    })
+}
+
+/// `OVERLAPPED.Internal`, read atomically (a provider or the host completes it concurrently).
+///
+/// # Safety
+/// `ov` is a valid OVERLAPPED.
+unsafe fn overlapped_status(ov: LPOVERLAPPED) -> usize {
+    // SAFETY: valid and 8-byte aligned (contract); completions store it with release order.
+    unsafe {
+        std::sync::atomic::AtomicUsize::from_ptr(std::ptr::addr_of_mut!((*ov).Internal))
+            .load(std::sync::atomic::Ordering::Acquire)
+    }
+}
+
+/// The Win32 error for a completed request's NTSTATUS (RtlNtStatusToDosError for the statuses
+/// the runtime and its providers store, spec §6.4); None for success (NT_SUCCESS).
+fn status_error(status: usize) -> Option<WinError> {
+    let status = status as u32;
+    ((status as i32) < 0).then(|| packet_error(status))
+}
+
+/// GetOverlappedResult: the outcome of an overlapped request on any handle (sockets included,
+/// as on Windows, by `Internal`/`InternalHigh`). While `Internal` is STATUS_PENDING (0x103):
+/// `wait` FALSE fails with ERROR_IO_INCOMPLETE; `wait` TRUE waits on `hEvent` (bit 0 masked)
+/// or, with no event, on the handle itself when it is waitable (event, thread, ...). A socket
+/// handle is not a waitable object here, so for a socket without `hEvent` the call sleeps until
+/// `Internal` changes, re-checking every few milliseconds (Windows waits on the file object).
+/// Then `*transferred` = `InternalHigh` (also on failure, as Windows writes it) and the result
+/// is TRUE, or FALSE with the Win32 error of the NTSTATUS (STATUS_CANCELLED →
+/// ERROR_OPERATION_ABORTED, STATUS_CONNECTION_RESET → ERROR_NETNAME_DELETED, ...). NULL
+/// `overlapped` or `transferred`: ERROR_INVALID_PARAMETER (Windows faults).
+///
+/// # Safety
+/// `overlapped` is NULL or a valid OVERLAPPED of a request started on `handle`; `transferred`
+/// is NULL or writable.
+#[no_mangle]
+pub unsafe extern "system" fn GetOverlappedResult(
+    handle: HANDLE,
+    overlapped: LPOVERLAPPED,
+    transferred: *mut DWORD,
+    wait: BOOL,
+) -> BOOL {
+    ffi_boundary("GetOverlappedResult", FALSE, || {
+        if overlapped.is_null() || transferred.is_null() {
+            return fail_api(WinError::INVALID_PARAMETER, FALSE);
+        }
+        // SAFETY (all overlapped accesses): valid for the call (contract).
+        if unsafe { overlapped_status(overlapped) } == STATUS_PENDING as usize {
+            if wait == FALSE {
+                return fail_api(WinError(ERROR_IO_INCOMPLETE), FALSE);
+            }
+            let event = unsafe { (*overlapped).hEvent } as usize & !1;
+            let target = if event != 0 {
+                Some(event)
+            } else {
+                (runtime().waitable(handle as usize).is_some()).then_some(handle as usize)
+            };
+            let pending = || unsafe { overlapped_status(overlapped) } == STATUS_PENDING as usize;
+            match target {
+                Some(h) => {
+                    while pending() {
+                        let code = wait_for(&[h], false, INFINITE, false);
+                        if code == WAIT_FAILED {
+                            return FALSE;
+                        }
+                        if pending() {
+                            // Signalled for something else (a shared or stale event): do not
+                            // spin on it while the request is still pending.
+                            std::thread::sleep(Duration::from_millis(1));
+                        }
+                    }
+                }
+                None => {
+                    let mut pause = 1;
+                    while pending() {
+                        std::thread::sleep(Duration::from_millis(pause));
+                        pause = (pause * 2).min(10);
+                    }
+                }
+            }
+        }
+        let status = unsafe { overlapped_status(overlapped) };
+        // SAFETY: non-null and writable (contract).
+        unsafe { transferred.write((*overlapped).InternalHigh as DWORD) };
+        match status_error(status) {
+            None => TRUE,
+            Some(e) => fail_api(e, FALSE),
+        }
     })
 }
 

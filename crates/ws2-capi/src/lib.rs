@@ -16,9 +16,11 @@
 //! surface arrives with the upcall runtime, the catalog and the client API.
 
 pub mod addresses;
+pub mod async_db;
 pub mod boundary;
 pub mod catalog;
 pub mod client;
+pub mod io;
 pub mod kernel32;
 pub mod last_error;
 pub mod loader;

@@ -181,3 +181,54 @@ pub unsafe extern "system" fn TransmitFile(
         }
     })
 }
+
+/// WSARecvEx: recv whose `*flags` also returns information. The input flags (MSG_PEEK,
+/// MSG_OOB) go to the provider's WSPRecv; on return `*flags` holds the flags WSPRecv reported
+/// (MSG_PARTIAL from a provider with XP1_PARTIAL_MESSAGE); an input MSG_PARTIAL (left from an
+/// earlier call) is ignored. A message larger than `buf` on a
+/// message-oriented socket is a partial message, as mswsock treats it: the call returns the
+/// `len` bytes that fit and sets MSG_PARTIAL instead of failing with WSAEMSGSIZE (on UDP the
+/// rest of the datagram is lost, as with recv). Stream sockets: exactly recv, MSG_PARTIAL never
+/// set. NULL `flags`: WSAEFAULT.
+///
+/// # Safety
+/// `buf` is writable for `len` bytes; `flags` is NULL or readable and writable.
+#[no_mangle]
+pub unsafe extern "system" fn WSARecvEx(s: SOCKET, buf: *mut i8, len: i32, flags: *mut i32) -> i32 {
+    ffi_boundary("WSARecvEx", SOCKET_ERROR, || {
+        if flags.is_null() {
+            return fail_api(WinError::WSAEFAULT, SOCKET_ERROR);
+        }
+        let mut wsabuf = WSABUF {
+            len: len.max(0) as u32,
+            buf,
+        };
+        // SAFETY: non-null and readable (contract). MSG_PARTIAL is this function's own output
+        // bit; a caller reusing its variable passes it back, and it is not an input flag.
+        let mut io_flags = unsafe { flags.read() } as u32 & !(MSG_PARTIAL as u32);
+        let mut received: DWORD = 0;
+        // SAFETY: one local WSABUF over the caller's buffer; not overlapped.
+        let r = unsafe {
+            crate::client::WSARecv(
+                s,
+                &mut wsabuf,
+                1,
+                &mut received,
+                &mut io_flags,
+                std::ptr::null_mut(),
+                None,
+            )
+        };
+        if r == 0 {
+            // SAFETY: as above.
+            unsafe { flags.write(io_flags as i32) };
+            return received as i32;
+        }
+        if crate::last_error::get() == WSAEMSGSIZE as u32 {
+            // SAFETY: as above.
+            unsafe { flags.write(MSG_PARTIAL) };
+            return len.max(0);
+        }
+        SOCKET_ERROR
+    })
+}

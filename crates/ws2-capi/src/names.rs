@@ -63,8 +63,9 @@ fn started() -> ws2_core::Result<()> {
     }
 }
 
-/// The resolver's failure as the Winsock code getaddrinfo/getnameinfo/gethostby* report.
-fn lookup_code(e: LookupError) -> WinError {
+/// The resolver's failure as the Winsock code getaddrinfo/getnameinfo/gethostby* report
+/// (also used by the WSAAsyncGetXByY functions in async_db.rs).
+pub(crate) fn lookup_code(e: LookupError) -> WinError {
     code(match e {
         LookupError::NoName => WSAHOST_NOT_FOUND,
         LookupError::NoData => WSANO_DATA,

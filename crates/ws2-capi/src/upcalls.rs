@@ -680,11 +680,42 @@ unsafe extern "system" fn host_complete_io(
     code
 }
 
+/// Host service (ws2emu extension, `WS2EMU_HOST_TABLE.lpCompleteIoEx`): as
+/// [`host_complete_io`]; with `WS2EMU_COMPLETE_SYNCHRONOUS` (the request completed within its
+/// call) on a socket whose SetFileCompletionNotificationModes included
+/// FILE_SKIP_COMPLETION_PORT_ON_SUCCESS, no completion-port packet is queued (the fields and
+/// the event are still written and signalled, as the Windows I/O manager does).
+unsafe extern "system" fn host_complete_io_ex(
+    socket: SOCKET,
+    overlapped: LPWSAOVERLAPPED,
+    error: DWORD,
+    transferred: DWORD,
+    flags: DWORD,
+) -> i32 {
+    let args = || format!("{socket:#x}, {overlapped:p}, {error}, {transferred}, {flags:#x}");
+    let mut code = 0;
+    // SAFETY: as host_complete_io.
+    unsafe {
+        int_upcall("ws2emu host complete_io_ex", &mut code, args, || {
+            let entry = ws2_core::runtime()
+                .socket(socket)
+                .ok_or(WinError::WSAEINVAL)?;
+            let skip = flags & ws2_abi::WS2EMU_COMPLETE_SYNCHRONOUS != 0
+                && error == 0
+                && entry.modes() & ws2_abi::FILE_SKIP_COMPLETION_PORT_ON_SUCCESS != 0;
+            let port = if skip { None } else { entry.association() };
+            complete(port, overlapped, error, transferred)
+        })
+    };
+    code
+}
+
 /// The host services offered to built-in providers (see ws2_abi::ext).
 pub static HOST_TABLE: ws2_abi::WS2EMU_HOST_TABLE = ws2_abi::WS2EMU_HOST_TABLE {
     cbSize: std::mem::size_of::<ws2_abi::WS2EMU_HOST_TABLE>() as DWORD,
     lpCompleteIo: Some(host_complete_io),
     lpSetLastError: Some(crate::last_error::WSASetLastError as unsafe extern "system" fn(i32)),
+    lpCompleteIoEx: Some(host_complete_io_ex),
 };
 
 /// The table every WSPStartup receives (the same pointers in every copy, spec checklist 64).

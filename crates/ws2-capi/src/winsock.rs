@@ -108,12 +108,14 @@ pub extern "system" fn WSACreateEvent() -> WSAEVENT {
 /// WSACloseEvent (CloseHandle): FALSE with WSA_INVALID_HANDLE.
 #[no_mangle]
 pub extern "system" fn WSACloseEvent(event: WSAEVENT) -> BOOL {
-    ffi_boundary("WSACloseEvent", FALSE, || {
-        match upcalls::close_handle(event as usize) {
+    ffi_boundary(
+        "WSACloseEvent",
+        FALSE,
+        || match crate::kernel32::close_kernel_handle(event as usize) {
             Ok(()) => TRUE,
             Err(_) => fail_api(WinError::INVALID_HANDLE, FALSE),
-        }
-    })
+        },
+    )
 }
 
 #[no_mangle]

@@ -35,6 +35,8 @@ pub struct SocketEntry {
     /// Registered by `WPUModifyIFSHandle` (the provider's own descriptor), not minted by us.
     pub ifs: bool,
     pub port: Mutex<Option<(Arc<Port>, usize)>>,
+    /// SetFileCompletionNotificationModes flags (`FILE_SKIP_*`), only ever added to.
+    pub modes: std::sync::atomic::AtomicU8,
 }
 
 impl SocketEntry {
@@ -43,7 +45,20 @@ impl SocketEntry {
             catalog_id,
             ifs,
             port: Mutex::new(None),
+            modes: std::sync::atomic::AtomicU8::new(0),
         }
+    }
+
+    /// Adds completion notification modes (SetFileCompletionNotificationModes: a mode once set
+    /// cannot be removed).
+    pub fn add_modes(&self, flags: u8) {
+        self.modes
+            .fetch_or(flags, std::sync::atomic::Ordering::AcqRel);
+    }
+
+    /// The completion notification modes set so far.
+    pub fn modes(&self) -> u8 {
+        self.modes.load(std::sync::atomic::Ordering::Acquire)
     }
 
     /// The completion port and key this socket is associated with.

@@ -5,8 +5,10 @@ use ws2emu_conformance::{check, programs};
 
 /// The programs this file runs; a new `tests/conformance/*.c` needs a line here and a test.
 const PROGRAMS: &[&str] = &[
+    "async_db",
     "before_startup",
     "catalog_wsc",
+    "client_extras",
     "names",
     "sockets_async_select",
     "sockets_client",
@@ -36,6 +38,11 @@ fn every_program_has_a_test() {
 }
 
 #[test]
+fn async_db() {
+    check("async_db");
+}
+
+#[test]
 fn before_startup() {
     check("before_startup");
 }
@@ -48,6 +55,11 @@ fn sockets_async_select() {
 #[test]
 fn catalog_wsc() {
     check("catalog_wsc");
+}
+
+#[test]
+fn client_extras() {
+    check("client_extras");
 }
 
 #[test]

@@ -33,7 +33,7 @@ pub use format::{parse, serialize, FORMAT_VERSION};
 pub use path::{
     expand_environment, expanded_path, set_library_dir, variable, LIBRARY_DIR_VARIABLE,
 };
-pub use store::{store, CatalogError, Reset, Store, CATALOG_ENV};
+pub use store::{generation, store, CatalogError, Reset, Store, CATALOG_ENV};
 
 use crate::error::{Result, WinError};
 use ws2_abi as abi;

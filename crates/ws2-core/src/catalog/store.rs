@@ -24,8 +24,24 @@ use crate::error::WinError;
 use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use ws2_abi::{GUID, WSAPROTOCOL_INFOW};
+
+/// Counts the changes made to in-memory stores (every successful [`Store::modify`] and
+/// [`Store::reset`] of a [`Store::Memory`]); WSAProviderConfigChange compares it. A file store
+/// needs no counter: every write renames a new file over the old one, so the file's identity
+/// (inode, modification time) changes, whichever process wrote it.
+static GENERATION: AtomicU64 = AtomicU64::new(0);
+
+/// The number of changes stored in this process's in-memory catalogs so far.
+pub fn generation() -> u64 {
+    GENERATION.load(Ordering::Acquire)
+}
+
+fn changed() {
+    GENERATION.fetch_add(1, Ordering::AcqRel);
+}
 
 /// The environment variable naming the catalog file, read once per process (at the first use
 /// of the catalog) into the runtime.
@@ -258,6 +274,7 @@ impl Store {
                 let mut copy = stored.clone();
                 let out = change(&mut copy)?;
                 *stored = copy;
+                changed();
                 Ok(out)
             }
             Self::File(path) => {
@@ -337,6 +354,7 @@ impl Store {
             Self::Memory(catalog) => {
                 let mut stored = Self::memory(catalog);
                 *stored = fresh(Some(&stored));
+                changed();
                 Ok(Reset { backup: None })
             }
             Self::File(path) => {
