@@ -110,7 +110,14 @@ unsafe fn copy_out<T: Copy + Default>(text: &[T], buffer: *mut T, size: DWORD) -
 }
 
 fn load(path: ws2_core::Result<String>) -> HMODULE {
-    match path.and_then(|p| module::load_library(&p)) {
+    // A library that would bring a second runtime (an LSP's lower layer linked with -lws2_32)
+    // is refused as the loader refuses such a provider, with the same reason on stderr.
+    let checked = path.and_then(|p| {
+        ws2_loader::provider::single_runtime(&p)
+            .map(|()| p)
+            .map_err(|_| WinError(ws2_abi::ERROR_DLL_INIT_FAILED))
+    });
+    match checked.and_then(|p| module::load_library(&p)) {
         Ok(h) => {
             // A layered provider loading its lower layer: the base provider completes IFS
             // requests and sets last errors through the host table, as when the loader starts it.

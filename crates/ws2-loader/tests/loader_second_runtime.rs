@@ -250,6 +250,33 @@ fn a_provider_linked_with_ws2_32_is_refused_where_the_runtime_is_built_in() {
     assert_eq!(cleanup_providers(), 1);
 }
 
+/// An LSP loads its lower layer itself (LoadLibraryW): a lower layer linked with -lws2_32 is
+/// refused there too, with ERROR_DLL_INIT_FAILED, before it is mapped.
+#[test]
+fn load_library_refuses_a_second_runtime_too() {
+    let _serial = serial();
+    let profile = profile_dir();
+    let lib = provider_with("liblower_ws2_32.so", &link(&profile, "ws2_32"));
+    let wide: Vec<u16> = lib.to_str().unwrap().encode_utf16().chain([0]).collect();
+    // SAFETY: a NUL-terminated UTF-16 path.
+    let module = unsafe { ws2_32::loader::LoadLibraryW(wide.as_ptr()) };
+    assert!(module.is_null());
+    assert_eq!(
+        ws2_32::last_error::GetLastError(),
+        ws2_abi::ERROR_DLL_INIT_FAILED
+    );
+    assert!(!is_mapped(&lib), "refused before dlopen");
+    let plain = provider_with("liblower_plain.so", &[]);
+    let wide: Vec<u16> = plain.to_str().unwrap().encode_utf16().chain([0]).collect();
+    // SAFETY: as above.
+    let module = unsafe { ws2_32::loader::LoadLibraryW(wide.as_ptr()) };
+    assert!(
+        !module.is_null(),
+        "the same source built with --cflags only"
+    );
+    assert_ne!(ws2_32::loader::FreeLibrary(module), 0);
+}
+
 /// The child half of `the_reason_is_printed_once_and_traced`: starts the provider that
 /// WS2EMU_TEST_PROVIDER names twice.
 #[test]
