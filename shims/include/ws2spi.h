@@ -267,6 +267,36 @@ int WSPAPI WSCWriteProviderOrder(LPDWORD lpwdCatalogEntryId, DWORD dwNumberOfEnt
 #define LSP_CRYPTO_COMPRESS 0x00000040
 #define LSP_LOCAL_CACHE     0x00000080
 
+/* Information classes of WSCGetProviderInfo / WSCSetProviderInfo (Windows Vista). */
+typedef enum _WSC_PROVIDER_INFO_TYPE {
+    ProviderInfoLspCategories,
+    ProviderInfoAudit
+} WSC_PROVIDER_INFO_TYPE;
+
+typedef struct _WSC_PROVIDER_AUDIT_INFO {
+    DWORD RecordSize;
+    PVOID Reserved;
+} WSC_PROVIDER_AUDIT_INFO;
+
+/* Installs a layered entry and its protocol chains, the chains first in the catalog order.
+ * ws2emu has one catalog: the 64_32 variant does the same and ignores lpszProviderDllPath32. */
+int WSPAPI WSCInstallProviderAndChains(LPGUID lpProviderId, const LPWSTR lpszProviderDllPath,
+                                       const LPWSTR lpszLspName, DWORD dwServiceFlags,
+                                       LPWSAPROTOCOL_INFOW lpProtocolInfoList,
+                                       DWORD dwNumberOfEntries, LPDWORD lpdwCatalogEntryId,
+                                       LPINT lpErrno);
+int WSPAPI WSCInstallProviderAndChains64_32(LPGUID lpProviderId,
+                                            const LPWSTR lpszProviderDllPath,
+                                            const LPWSTR lpszProviderDllPath32,
+                                            const LPWSTR lpszLspName, DWORD dwServiceFlags,
+                                            LPWSAPROTOCOL_INFOW lpProtocolInfoList,
+                                            DWORD dwNumberOfEntries,
+                                            LPDWORD lpdwCatalogEntryId, LPINT lpErrno);
+int WSPAPI WSCGetProviderInfo(LPGUID lpProviderId, WSC_PROVIDER_INFO_TYPE InfoType, PBYTE Info,
+                              size_t *InfoSize, DWORD Flags, LPINT lpErrno);
+int WSPAPI WSCSetProviderInfo(LPGUID lpProviderId, WSC_PROVIDER_INFO_TYPE InfoType, PBYTE Info,
+                              size_t InfoSize, DWORD Flags, LPINT lpErrno);
+
 /* --------------------------------------------------------------------------------------------
  * The WPU functions as the SDK declares them. Only WPUCompleteOverlappedRequest is exported by
  * the ws2emu library (as by ws2_32.dll); the others exist only as slots of the upcall table that

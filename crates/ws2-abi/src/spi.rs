@@ -30,6 +30,12 @@ pub const LSP_OUTBOUND_MODIFY: u32 = 0x00000020;
 pub const LSP_CRYPTO_COMPRESS: u32 = 0x00000040;
 pub const LSP_LOCAL_CACHE: u32 = 0x00000080;
 
+// WSC_PROVIDER_INFO_TYPE (ws2spi.h, an enum): the information classes of
+// WSCGetProviderInfo/WSCSetProviderInfo.
+pub type WSC_PROVIDER_INFO_TYPE = i32;
+pub const ProviderInfoLspCategories: WSC_PROVIDER_INFO_TYPE = 0;
+pub const ProviderInfoAudit: WSC_PROVIDER_INFO_TYPE = 1;
+
 /// What a provider reports from `WSPStartup` (ws2spi.h); 516 bytes, 2-aligned.
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]

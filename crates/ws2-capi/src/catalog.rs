@@ -1,6 +1,8 @@
 //! The catalog exports: `WSCEnumProtocols`, `WSAEnumProtocolsW/A`, `WSCInstallProvider`,
 //! `WSCDeinstallProvider`, `WSCUpdateProvider`, `WSCWriteProviderOrder`, `WSCGetProviderPath`,
-//! and `WSAProviderConfigChange` (notification of catalog changes).
+//! the Windows Vista LSP installer functions (`WSCInstallProviderAndChains`, its `64_32`
+//! variant, `WSCGetProviderInfo`, `WSCSetProviderInfo`) and `WSAProviderConfigChange`
+//! (notification of catalog changes).
 //!
 //! Windows contract (spec §4.2, Microsoft's reference pages): the `WSC*` functions act on the
 //! stored catalog and return 0 / a count, or `SOCKET_ERROR` with the code in `*lpErrno`
@@ -453,6 +455,225 @@ pub unsafe extern "system" fn WSCGetProviderPath(
             errno,
             || format!("{provider:p}, {path:p}, {length:p}"),
             || crate::upcalls::copy_provider_path(provider, path, length).map(|()| 0),
+        )
+    }
+}
+
+/// WSCInstallProviderAndChains (Windows Vista): installs a layered ("dummy", `ChainLen` 0)
+/// entry named `lpszLspName` with `dwServiceFlags` and one protocol chain [layered entry, lower
+/// entry...] per lower entry, all under `lpProviderId` and its path, in one atomic change of the
+/// stored catalog; the chains go to the front of the catalog order, the layered entry right
+/// behind them. A NULL list layers over the first base entry of each distinct (family, type,
+/// protocol); a list names lower entries by `iAddressFamily`, `iSocketType` and `iProtocol`
+/// only (the top-most selectable match). `*lpdwCatalogEntryId` (optional) receives the layered
+/// entry's id. Details: `Catalog::install_provider_and_chains`.
+///
+/// Errors (Microsoft's table, nothing changes): WSAEINVAL for a NULL GUID, path or name (the
+/// page names a NULL `lpProviderId` WSAEINVAL, and "invalid" path and name), a bad or too long
+/// path or name, a non-NULL list with `dwNumberOfEntries` 0, a GUID or name already in the
+/// catalog, a triple without a match; WSANO_RECOVERY for a NULL list without base entries, a
+/// lower chain of `MAX_PROTOCOL_CHAIN` entries, a catalog file problem.
+#[no_mangle]
+pub unsafe extern "system" fn WSCInstallProviderAndChains(
+    provider: *mut GUID,
+    path: *const u16,
+    name: *const u16,
+    service_flags: DWORD,
+    list: *mut WSAPROTOCOL_INFOW,
+    count: DWORD,
+    catalog_id: *mut DWORD,
+    errno: *mut i32,
+) -> i32 {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        spi(
+            "WSCInstallProviderAndChains",
+            errno,
+            || {
+                format!(
+                    "{provider:p}, {path:p}, {name:p}, {service_flags:#x}, {list:p}, {count}, {catalog_id:p}"
+                )
+            },
+            || install_and_chains(provider, path, name, service_flags, list, count, catalog_id),
+        )
+    }
+}
+
+/// WSCInstallProviderAndChains64_32: on Windows it installs into both the 64-bit and the
+/// 32-bit catalog (`lpszProviderDllPath32` names the 32-bit DLL). ws2emu has one catalog, so
+/// this is [`WSCInstallProviderAndChains`] with `lpszProviderDllPath32` ignored (a divergence:
+/// Windows' rule that a NULL 32-bit path requires a `%windir%\system32` 64-bit path is not
+/// applied).
+#[no_mangle]
+pub unsafe extern "system" fn WSCInstallProviderAndChains64_32(
+    provider: *mut GUID,
+    path: *const u16,
+    path32: *const u16,
+    name: *const u16,
+    service_flags: DWORD,
+    list: *mut WSAPROTOCOL_INFOW,
+    count: DWORD,
+    catalog_id: *mut DWORD,
+    errno: *mut i32,
+) -> i32 {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        spi(
+            "WSCInstallProviderAndChains64_32",
+            errno,
+            || {
+                format!(
+                    "{provider:p}, {path:p}, {path32:p}, {name:p}, {service_flags:#x}, {list:p}, {count}, {catalog_id:p}"
+                )
+            },
+            || install_and_chains(provider, path, name, service_flags, list, count, catalog_id),
+        )
+    }
+}
+
+/// The body of both WSCInstallProviderAndChains exports.
+///
+/// # Safety
+/// Non-null pointers are valid (contract).
+unsafe fn install_and_chains(
+    provider: *const GUID,
+    path: *const u16,
+    name: *const u16,
+    service_flags: DWORD,
+    list: *const WSAPROTOCOL_INFOW,
+    count: DWORD,
+    catalog_id: *mut DWORD,
+) -> Result<i32, WinError> {
+    if provider.is_null() || path.is_null() || name.is_null() {
+        return Err(WinError::WSAEINVAL);
+    }
+    // SAFETY: provider readable, path and name NUL-terminated, list NULL or `count` entries
+    // (contract; read unaligned, C callers owe us no more alignment than the struct's own).
+    let (guid, path, name, infos) = unsafe {
+        let infos: Option<Vec<WSAPROTOCOL_INFOW>> = (!list.is_null()).then(|| {
+            (0..count as usize)
+                .map(|i| list.add(i).read_unaligned())
+                .collect()
+        });
+        (
+            provider.read_unaligned(),
+            wide_str(path),
+            wide_str(name),
+            infos,
+        )
+    };
+    let (layered_id, _) = store()
+        .modify(|c| {
+            c.install_provider_and_chains(&guid, &path, &name, service_flags, infos.as_deref())
+        })
+        .map_err(code)?;
+    if !catalog_id.is_null() {
+        // SAFETY: non-null and writable (contract).
+        unsafe { catalog_id.write_unaligned(layered_id) };
+    }
+    Ok(0)
+}
+
+/// WSCSetProviderInfo (Windows Vista): `ProviderInfoLspCategories` stores the DWORD at `Info`
+/// as the LSP categories of every entry of the provider, in the stored catalog (the file's
+/// `LspCategories` key, docs/catalog.md); enumerations do not show them. `Flags` is not
+/// examined (Microsoft defines none).
+///
+/// Errors: ERROR_CALL_NOT_IMPLEMENTED for `ProviderInfoAudit` (Microsoft); WSAEFAULT for a NULL
+/// GUID or `Info`; WSAEINVAL for another information class, an `InfoSize` other than
+/// sizeof(DWORD) or an unknown GUID; WSANO_RECOVERY for a catalog file problem.
+#[no_mangle]
+pub unsafe extern "system" fn WSCSetProviderInfo(
+    provider: *mut GUID,
+    info_type: ws2_abi::WSC_PROVIDER_INFO_TYPE,
+    info: *mut u8,
+    info_size: usize,
+    flags: DWORD,
+    errno: *mut i32,
+) -> i32 {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        spi(
+            "WSCSetProviderInfo",
+            errno,
+            || format!("{provider:p}, {info_type}, {info:p}, {info_size}, {flags:#x}"),
+            || {
+                if info_type == ws2_abi::ProviderInfoAudit {
+                    return Err(WinError(ws2_abi::ERROR_CALL_NOT_IMPLEMENTED));
+                }
+                if provider.is_null() || info.is_null() {
+                    return Err(WinError::WSAEFAULT);
+                }
+                if info_type != ws2_abi::ProviderInfoLspCategories
+                    || info_size != std::mem::size_of::<DWORD>()
+                {
+                    return Err(WinError::WSAEINVAL);
+                }
+                // SAFETY: both non-null and readable (contract).
+                let (guid, categories) = (
+                    provider.read_unaligned(),
+                    info.cast::<DWORD>().read_unaligned(),
+                );
+                store()
+                    .modify(|c| c.set_lsp_categories(&guid, categories))
+                    .map_err(code)?;
+                Ok(0)
+            },
+        )
+    }
+}
+
+/// WSCGetProviderInfo (Windows Vista): `ProviderInfoLspCategories` gives the provider's LSP
+/// categories (0 when none were set) as a DWORD in `Info` and sets `*InfoSize` to its size.
+///
+/// Errors: ERROR_CALL_NOT_IMPLEMENTED for `ProviderInfoAudit` (Microsoft); WSAEFAULT for a NULL
+/// GUID or `InfoSize`, and for a NULL `Info` or an `*InfoSize` below sizeof(DWORD), which
+/// also set `*InfoSize` to the size needed (Microsoft: "returns failure and the size
+/// required"; the code is ws2emu's choice, as for WSCGetProviderPath); WSAEINVAL for another
+/// information class; WSAEINVALIDPROVIDER for an unknown GUID; WSANO_RECOVERY for a catalog
+/// file problem.
+#[no_mangle]
+pub unsafe extern "system" fn WSCGetProviderInfo(
+    provider: *mut GUID,
+    info_type: ws2_abi::WSC_PROVIDER_INFO_TYPE,
+    info: *mut u8,
+    info_size: *mut usize,
+    flags: DWORD,
+    errno: *mut i32,
+) -> i32 {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        spi(
+            "WSCGetProviderInfo",
+            errno,
+            || format!("{provider:p}, {info_type}, {info:p}, {info_size:p}, {flags:#x}"),
+            || {
+                if info_type == ws2_abi::ProviderInfoAudit {
+                    return Err(WinError(ws2_abi::ERROR_CALL_NOT_IMPLEMENTED));
+                }
+                if provider.is_null() || info_size.is_null() {
+                    return Err(WinError::WSAEFAULT);
+                }
+                if info_type != ws2_abi::ProviderInfoLspCategories {
+                    return Err(WinError::WSAEINVAL);
+                }
+                // SAFETY: non-null and readable (contract).
+                let guid = provider.read_unaligned();
+                let categories = store()
+                    .load()
+                    .and_then(|c| c.lsp_categories(&guid))
+                    .map_err(code)?;
+                let needed = std::mem::size_of::<DWORD>();
+                // SAFETY: info_size non-null, readable and writable (contract).
+                if info.is_null() || info_size.read_unaligned() < needed {
+                    info_size.write_unaligned(needed);
+                    return Err(WinError::WSAEFAULT);
+                }
+                // SAFETY: info holds at least `needed` bytes (checked above, contract).
+                info.cast::<DWORD>().write_unaligned(categories);
+                info_size.write_unaligned(needed);
+                Ok(0)
+            },
         )
     }
 }

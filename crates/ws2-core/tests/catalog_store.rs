@@ -503,10 +503,10 @@ fn a_corrupt_file_is_reported_and_left_alone() {
         ),
         (Vec::new(), None, "empty"),
         (
-            good.replacen("ws2emu-catalog 1", "ws2emu-catalog 2", 1)
+            good.replacen("ws2emu-catalog 1", "ws2emu-catalog 3", 1)
                 .into_bytes(),
             Some(3),
-            "unsupported format version 2",
+            "unsupported format version 3",
         ),
         (
             good.replacen("iProtocol = 6", "iProtocol = six", 1)

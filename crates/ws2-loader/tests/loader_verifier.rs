@@ -55,6 +55,7 @@ fn push(n: u32, name: &str, path: &std::path::Path, flags: u32) -> WSAPROTOCOL_I
     let id = ws2_core::runtime().catalog_mut().push(CatalogEntry {
         info,
         path: provider_kit::wide(path.to_str().unwrap()),
+        lsp_categories: 0,
     });
     *ws2_core::runtime()
         .catalog()

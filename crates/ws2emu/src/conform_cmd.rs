@@ -352,16 +352,10 @@ fn install_first(
         } else {
             c.install(&CHAIN_GUID, &wide, &chains)?
         };
-        let mut order = chain_ids.clone();
-        order.push(layered_id);
-        let rest: Vec<u32> = c
-            .entries()
-            .iter()
-            .map(CatalogEntry::id)
-            .filter(|id| !order.contains(id))
-            .collect();
-        order.extend(rest);
-        c.write_order(&order)
+        let mut front = chain_ids;
+        front.push(layered_id);
+        c.move_to_front(&front);
+        Ok(())
     })
 }
 

@@ -199,3 +199,30 @@ fn a_corrupt_catalog_is_reported_and_left_alone() {
     );
     assert_eq!(std::fs::read(&catalog).unwrap(), b"this is not a catalog\n");
 }
+
+#[test]
+fn list_reads_a_version_2_file_with_lsp_categories() {
+    let catalog = private_catalog("categories");
+    // Writes the catalog with the library's own store: one LSP with its chains and categories.
+    let store = ws2_core::catalog::Store::file(&catalog);
+    let guid = ws2_core::catalog::parse_guid(LSP_GUID).unwrap();
+    let path: Vec<u16> = some_library().encode_utf16().collect();
+    let name: Vec<u16> = "Categorised LSP".encode_utf16().collect();
+    store
+        .modify(|c| {
+            c.install_provider_and_chains(&guid, &path, &name, 0, None)?;
+            c.set_lsp_categories(&guid, 0x8000_0001)
+        })
+        .unwrap();
+    let text = std::fs::read_to_string(&catalog).unwrap();
+    assert!(text.contains("format = ws2emu-catalog 2\n"), "{text}");
+    let out = ws2emu(&catalog, &["catalog", "list"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("Categorised LSP over ["),
+        "{}",
+        stdout(&out)
+    );
+    let json = ws2emu(&catalog, &["catalog", "list", "--json"]);
+    assert_eq!(stdout(&json).matches("\"id\":").count(), 9);
+}

@@ -1,11 +1,16 @@
-//! The catalog file format, version 1 (documented in docs/catalog.md).
+//! The catalog file format, versions 1 and 2 (documented in docs/catalog.md).
 //!
 //! A UTF-8 text file of `key = value` lines. `#` starts a comment line; blank lines are ignored.
-//! The first setting is `format = ws2emu-catalog 1`, then `next-id = N`; each entry starts with
+//! The first setting is `format = ws2emu-catalog N`, then `next-id = N`; each entry starts with
 //! a `[entry]` line followed by every `WSAPROTOCOL_INFOW` field under its Windows name plus
 //! `path`; the file ends with `[end]`, so that a truncated copy is recognised. The reader is
 //! strict: an unknown, missing or repeated key, a bad number, GUID or string, a duplicate
 //! catalog id or a `next-id` not above every id is an error naming the line.
+//!
+//! Version 2 adds one optional entry key, `LspCategories` (the entry's `LSP_*` flags, set by
+//! `WSCSetProviderInfo`). The writer uses version 1 whenever no entry has categories, so such
+//! files stay readable by a ws2emu that only knows version 1; a version 1 file with the key is
+//! refused (unknown key), as that older reader would.
 
 use super::{guid_string, parse_guid, Catalog, CatalogEntry, CatalogError};
 use crate::catalog::blank_protocol_info;
@@ -13,8 +18,15 @@ use std::fmt::Write as _;
 use std::path::Path;
 use ws2_abi::WSAPROTOCOL_INFOW;
 
-/// The format version this ws2emu writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// The newest format version this ws2emu reads and writes (it reads 1 and 2, and writes 2 only
+/// when an entry has LSP categories).
+pub const FORMAT_VERSION: u32 = 2;
+
+/// The oldest format version this ws2emu reads.
+const OLDEST_VERSION: u32 = 1;
+
+/// The optional key of format version 2.
+const CATEGORIES_KEY: &str = "LspCategories";
 
 const MAGIC: &str = "ws2emu-catalog";
 
@@ -75,7 +87,13 @@ pub fn serialize(catalog: &Catalog) -> String {
     out.push_str(
         "# Change it with `ws2emu catalog` or the WSC* functions; it is rewritten whole.\n",
     );
-    let _ = writeln!(out, "format = {MAGIC} {FORMAT_VERSION}");
+    let categories = catalog.entries().iter().any(|e| e.lsp_categories != 0);
+    let version = if categories {
+        FORMAT_VERSION
+    } else {
+        OLDEST_VERSION
+    };
+    let _ = writeln!(out, "format = {MAGIC} {version}");
     let _ = writeln!(out, "next-id = {}", catalog.next_id());
     for entry in catalog.entries() {
         let i = &entry.info;
@@ -109,6 +127,9 @@ pub fn serialize(catalog: &Catalog) -> String {
         let _ = writeln!(out, "iSecurityScheme = {}", i.iSecurityScheme);
         let _ = writeln!(out, "dwMessageSize = {}", i.dwMessageSize);
         let _ = writeln!(out, "dwProviderReserved = {}", i.dwProviderReserved);
+        if entry.lsp_categories != 0 {
+            let _ = writeln!(out, "{CATEGORIES_KEY} = 0x{:08X}", entry.lsp_categories);
+        }
     }
     out.push_str("\n[end]\n");
     out
@@ -186,6 +207,7 @@ struct Partial {
     line: usize,
     info: WSAPROTOCOL_INFOW,
     path: Option<Vec<u16>>,
+    lsp_categories: Option<u32>,
     seen: Vec<&'static str>,
 }
 
@@ -195,11 +217,19 @@ impl Partial {
             line,
             info: blank_protocol_info(),
             path: None,
+            lsp_categories: None,
             seen: Vec::new(),
         }
     }
 
-    fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
+    fn set(&mut self, key: &str, value: &str, version: u32) -> Result<(), String> {
+        if key == CATEGORIES_KEY && version >= 2 {
+            if self.lsp_categories.is_some() {
+                return Err(format!("{key} is given twice in this entry"));
+            }
+            self.lsp_categories = Some(parse_u32(value)?);
+            return Ok(());
+        }
         let Some(&known) = KEYS.iter().find(|k| **k == key) else {
             return Err(format!("unknown key \"{key}\" in an entry"));
         };
@@ -274,6 +304,7 @@ impl Partial {
         Ok(CatalogEntry {
             info: self.info,
             path: self.path.unwrap_or_default(),
+            lsp_categories: self.lsp_categories.unwrap_or(0),
         })
     }
 }
@@ -294,6 +325,7 @@ pub fn parse(bytes: &[u8], file: &Path) -> Result<Catalog, CatalogError> {
         return Err(fail(None, "the file is empty".into()));
     }
     let mut version_seen = false;
+    let mut version = OLDEST_VERSION;
     let mut next_id: Option<u32> = None;
     let mut entries: Vec<CatalogEntry> = Vec::new();
     let mut current: Option<Partial> = None;
@@ -331,25 +363,28 @@ pub fn parse(bytes: &[u8], file: &Path) -> Result<Catalog, CatalogError> {
         };
         let (key, value) = (key.trim(), value.trim());
         match current.as_mut() {
-            Some(partial) => partial.set(key, value).map_err(at)?,
+            Some(partial) => partial.set(key, value, version).map_err(at)?,
             None if key == "format" => {
                 if version_seen {
                     return Err(at("format is given twice".into()));
                 }
-                let version = value
+                let text = value
                     .strip_prefix(MAGIC)
                     .map(str::trim)
                     .ok_or_else(|| at(format!("not a ws2emu catalog (format = {value})")))?;
-                if version != FORMAT_VERSION.to_string() {
-                    return Err(at(format!(
-                        "unsupported format version {version} (this ws2emu reads version {FORMAT_VERSION})"
-                    )));
-                }
+                version = match text.parse::<u32>() {
+                    Ok(v) if (OLDEST_VERSION..=FORMAT_VERSION).contains(&v) => v,
+                    _ => {
+                        return Err(at(format!(
+                            "unsupported format version {text} (this ws2emu reads versions {OLDEST_VERSION} to {FORMAT_VERSION})"
+                        )))
+                    }
+                };
                 version_seen = true;
             }
             None if !version_seen => {
                 return Err(at(format!(
-                "the first setting must be \"format = {MAGIC} {FORMAT_VERSION}\", found \"{line}\""
+                "the first setting must be \"format = {MAGIC} {OLDEST_VERSION}\" (or a later version), found \"{line}\""
             )))
             }
             None if key == "next-id" => {

@@ -64,12 +64,14 @@ pub const FIRST_ID: u32 = 1001;
 /// code of every catalog-storage failure (Microsoft: "error opening or writing a catalog entry").
 pub const WSANO_RECOVERY: WinError = WinError(abi::WSANO_RECOVERY as u32);
 
-/// One catalog entry: the protocol information and the provider's DLL path (UTF-16, no NUL,
-/// unexpanded).
+/// One catalog entry: the protocol information, the provider's DLL path (UTF-16, no NUL,
+/// unexpanded) and the entry's LSP categories (`LSP_*` flags, `WSCSetProviderInfo` with
+/// `ProviderInfoLspCategories`; 0 = none set, Microsoft's "All Other" category).
 #[derive(Clone, Debug)]
 pub struct CatalogEntry {
     pub info: WSAPROTOCOL_INFOW,
     pub path: Vec<u16>,
+    pub lsp_categories: u32,
 }
 
 impl CatalogEntry {
@@ -81,7 +83,9 @@ impl CatalogEntry {
 impl PartialEq for CatalogEntry {
     /// Every field of the protocol information and the path.
     fn eq(&self, other: &Self) -> bool {
-        same_info(&self.info, &other.info) && self.path == other.path
+        same_info(&self.info, &other.info)
+            && self.path == other.path
+            && self.lsp_categories == other.lsp_categories
     }
 }
 
@@ -208,6 +212,7 @@ fn base_entry(
     CatalogEntry {
         info,
         path: wide(BASE_PROVIDER_PATH),
+        lsp_categories: 0,
     }
 }
 
@@ -536,6 +541,7 @@ impl Catalog {
                 self.push(CatalogEntry {
                     info,
                     path: path.to_vec(),
+                    lsp_categories: 0,
                 })
             })
             .collect();
@@ -648,6 +654,249 @@ impl Catalog {
         }
         self.entries = reordered;
         Ok(())
+    }
+}
+
+/// A `WSANO_RECOVERY` for a call whose catalog cannot take the change.
+fn no_recovery(problem: impl Into<String>) -> CatalogError {
+    CatalogError::call(WSANO_RECOVERY, problem)
+}
+
+/// `text` as a `szProtocol` array, cut at 255 UTF-16 units (the last unit stays NUL).
+fn protocol_name(text: &[u16]) -> [u16; 256] {
+    let mut name = [0u16; 256];
+    let len = text.len().min(abi::WSAPROTOCOL_LEN);
+    name[..len].copy_from_slice(&text[..len]);
+    name
+}
+
+/// `szProtocol` up to its first NUL.
+fn name_of(info: &WSAPROTOCOL_INFOW) -> &[u16] {
+    let len = info.szProtocol.iter().position(|&c| c == 0).unwrap_or(256);
+    &info.szProtocol[..len]
+}
+
+impl Catalog {
+    /// Moves the entries `ids` to the front of the catalog, in that order; the others keep
+    /// their relative order behind them. Unknown ids are skipped. (The order
+    /// `WSCInstallProviderAndChains` and `ws2emu conform` give new chains.)
+    pub fn move_to_front(&mut self, ids: &[u32]) {
+        let mut front: Vec<CatalogEntry> = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(position) = self.entries.iter().position(|e| e.id() == *id) {
+                front.push(self.entries.remove(position));
+            }
+        }
+        front.append(&mut self.entries);
+        self.entries = front;
+    }
+
+    /// WSCInstallProviderAndChains (and `WSCInstallProviderAndChains64_32`, which does the same
+    /// on ws2emu's single catalog): installs under `provider` with the DLL `path` a layered
+    /// ("dummy", `ChainLen` 0) entry named `name` whose `dwServiceFlags1` is `service_flags`,
+    /// and one protocol chain per lower entry, and returns the layered entry's id and the
+    /// chain ids.
+    ///
+    /// The lower entries (Microsoft, Remarks): for `protocols` `None` (a NULL list) the first
+    /// base entry (`ChainLen` 1) of each distinct (address family, socket type, protocol);
+    /// otherwise, for each listed structure, the top-most entry of the catalog, in order, that
+    /// can be selected (not layered, not `PFL_HIDDEN`) with the same `iAddressFamily` and
+    /// `iSocketType` and whose protocol range contains `iProtocol`; every other member is
+    /// ignored and a lower entry found twice gets one chain. That entry may itself be a chain:
+    /// the new chain is then the layered entry on top of it (Microsoft's `MAX_PROTOCOL_CHAIN`
+    /// error case).
+    ///
+    /// Each chain entry is a copy of its lower entry with `ChainLen` one more, `ChainEntries`
+    /// = [layered id, the lower entry's chain], `ProviderId` = `provider`, the name
+    /// "NAME over [LOWER NAME]" (as `ws2emu catalog install`), and `XP1_IFS_HANDLES` cleared
+    /// unless `service_flags` has it (a non-IFS LSP's handles are not IFS handles, spec §4.3;
+    /// Microsoft documents only the flag of the dummy entry). The chains are moved to the front
+    /// of the catalog, in the order of their lower entries, with the layered entry right behind
+    /// them (Microsoft: the chains are ordered at the beginning, so that no
+    /// `WSCWriteProviderOrder` is needed; where the dummy goes is not documented).
+    ///
+    /// Errors (Microsoft's table; nothing changes): `WSAEINVAL` for an empty or over-long path
+    /// (`MAX_PATH`) or one not absolute after expansion, an empty or over-long name
+    /// (`WSAPROTOCOL_LEN`), a present but empty list, a `provider` GUID or an entry name
+    /// `name` already in the catalog, or a listed triple no entry matches; `WSANO_RECOVERY`
+    /// for a NULL list when the catalog has no base entry, and for a lower chain already
+    /// `MAX_PROTOCOL_CHAIN` long.
+    #[doc(alias = "WSCInstallProviderAndChains")]
+    pub fn install_provider_and_chains(
+        &mut self,
+        provider: &GUID,
+        path: &[u16],
+        name: &[u16],
+        service_flags: u32,
+        protocols: Option<&[WSAPROTOCOL_INFOW]>,
+    ) -> std::result::Result<(u32, Vec<u32>), CatalogError> {
+        if path.len() >= abi::MAX_PATH {
+            return Err(invalid(format!(
+                "the provider path has {} characters, MAX_PATH is {}",
+                path.len(),
+                abi::MAX_PATH
+            )));
+        }
+        Self::check_path(path)?;
+        if name.is_empty() || name.len() > abi::WSAPROTOCOL_LEN {
+            return Err(invalid(format!(
+                "the LSP name has {} characters (1 to {} allowed)",
+                name.len(),
+                abi::WSAPROTOCOL_LEN
+            )));
+        }
+        if protocols.is_some_and(<[WSAPROTOCOL_INFOW]>::is_empty) {
+            return Err(invalid("the protocol list is empty"));
+        }
+        if self.contains_provider(provider) {
+            return Err(invalid(format!(
+                "provider {} is already installed",
+                guid_string(provider)
+            )));
+        }
+        if self.entries.iter().any(|e| name_of(&e.info) == name) {
+            return Err(invalid(format!(
+                "a catalog entry is already named \"{}\"",
+                String::from_utf16_lossy(name)
+            )));
+        }
+        let mut lower: Vec<CatalogEntry> = Vec::new();
+        match protocols {
+            None => {
+                for entry in &self.entries {
+                    let i = &entry.info;
+                    let seen = lower.iter().any(|l| {
+                        (l.info.iAddressFamily, l.info.iSocketType, l.info.iProtocol)
+                            == (i.iAddressFamily, i.iSocketType, i.iProtocol)
+                    });
+                    if i.ProtocolChain.ChainLen == abi::BASE_PROTOCOL && !seen {
+                        lower.push(entry.clone());
+                    }
+                }
+                if lower.is_empty() {
+                    return Err(no_recovery("the catalog has no base entry to layer over"));
+                }
+            }
+            Some(list) => {
+                for (index, wanted) in list.iter().enumerate() {
+                    let found = self.entries.iter().find(|e| {
+                        e.info.ProtocolChain.ChainLen != abi::LAYERED_PROTOCOL
+                            && e.info.dwProviderFlags & abi::PFL_HIDDEN == 0
+                            && e.info.iAddressFamily == wanted.iAddressFamily
+                            && e.info.iSocketType == wanted.iSocketType
+                            && protocol_matches(&e.info, wanted.iProtocol)
+                    });
+                    let Some(found) = found else {
+                        return Err(invalid(format!(
+                            "lpProtocolInfoList[{index}]: no catalog entry for family {}, type {}, protocol {}",
+                            wanted.iAddressFamily, wanted.iSocketType, wanted.iProtocol
+                        )));
+                    };
+                    if !lower.iter().any(|l| l.id() == found.id()) {
+                        lower.push(found.clone());
+                    }
+                }
+            }
+        }
+        if let Some(full) = lower
+            .iter()
+            .find(|l| l.info.ProtocolChain.ChainLen >= abi::MAX_PROTOCOL_CHAIN as i32)
+        {
+            return Err(no_recovery(format!(
+                "entry {} is a chain of {} already: no layer fits on top",
+                full.id(),
+                abi::MAX_PROTOCOL_CHAIN
+            )));
+        }
+        let mut layered = blank_protocol_info();
+        layered.dwServiceFlags1 = service_flags;
+        layered.ProviderId = *provider;
+        layered.ProtocolChain.ChainLen = abi::LAYERED_PROTOCOL;
+        layered.iVersion = 2;
+        layered.szProtocol = protocol_name(name);
+        let layered_id = self.push(CatalogEntry {
+            info: layered,
+            path: path.to_vec(),
+            lsp_categories: 0,
+        });
+        let mut chain_ids = Vec::with_capacity(lower.len());
+        for below in &lower {
+            let mut info = below.info;
+            let below_chain: Vec<u32> = if info.ProtocolChain.ChainLen == abi::BASE_PROTOCOL {
+                vec![below.id()]
+            } else {
+                info.ProtocolChain.ChainEntries[..info.ProtocolChain.ChainLen as usize].to_vec()
+            };
+            info.ProtocolChain.ChainEntries = [0; 7];
+            info.ProtocolChain.ChainEntries[0] = layered_id;
+            info.ProtocolChain.ChainEntries[1..=below_chain.len()].copy_from_slice(&below_chain);
+            info.ProtocolChain.ChainLen = below_chain.len() as i32 + 1;
+            info.ProviderId = *provider;
+            if service_flags & abi::XP1_IFS_HANDLES == 0 {
+                info.dwServiceFlags1 &= !abi::XP1_IFS_HANDLES;
+            }
+            let mut full_name = name.to_vec();
+            full_name.extend(" over [".encode_utf16());
+            full_name.extend_from_slice(name_of(&below.info));
+            full_name.push(u16::from(b']'));
+            info.szProtocol = protocol_name(&full_name);
+            chain_ids.push(self.push(CatalogEntry {
+                info,
+                path: path.to_vec(),
+                lsp_categories: 0,
+            }));
+        }
+        let mut front = chain_ids.clone();
+        front.push(layered_id);
+        self.move_to_front(&front);
+        Ok((layered_id, chain_ids))
+    }
+
+    /// WSCSetProviderInfo with `ProviderInfoLspCategories`: sets the LSP categories of every
+    /// entry of `provider` (Microsoft: the categories of "this LSP protocol entry"; one GUID
+    /// may have several entries, which all get them). `WSAEINVAL` for an unknown GUID (the
+    /// page lists no more specific code).
+    #[doc(alias = "WSCSetProviderInfo")]
+    pub fn set_lsp_categories(
+        &mut self,
+        provider: &GUID,
+        categories: u32,
+    ) -> std::result::Result<(), CatalogError> {
+        let mut found = false;
+        for entry in self
+            .entries
+            .iter_mut()
+            .filter(|e| e.info.ProviderId == *provider)
+        {
+            entry.lsp_categories = categories;
+            found = true;
+        }
+        if found {
+            Ok(())
+        } else {
+            Err(invalid(format!(
+                "provider {} is not installed",
+                guid_string(provider)
+            )))
+        }
+    }
+
+    /// WSCGetProviderInfo with `ProviderInfoLspCategories`: the LSP categories of the
+    /// provider's first entry in catalog order (0 when none were set).
+    /// `WSAEINVALIDPROVIDER` (Microsoft: "the protocol entry could not be found") for an
+    /// unknown GUID.
+    #[doc(alias = "WSCGetProviderInfo")]
+    pub fn lsp_categories(&self, provider: &GUID) -> std::result::Result<u32, CatalogError> {
+        self.entries
+            .iter()
+            .find(|e| e.info.ProviderId == *provider)
+            .map(|e| e.lsp_categories)
+            .ok_or_else(|| {
+                CatalogError::call(
+                    WinError(abi::WSAEINVALIDPROVIDER as u32),
+                    format!("provider {} is not installed", guid_string(provider)),
+                )
+            })
     }
 }
 

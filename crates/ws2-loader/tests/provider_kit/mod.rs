@@ -158,6 +158,7 @@ pub fn push_entry(provider: GUID, path: &str, chain: &[u32]) -> u32 {
     runtime().catalog_mut().push(CatalogEntry {
         info,
         path: wide(path),
+        lsp_categories: 0,
     })
 }
 
