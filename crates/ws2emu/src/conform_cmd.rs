@@ -14,7 +14,9 @@
 //! Progress goes to stderr area by area; the table (area, passed, failed, each failure with the
 //! expected and observed values) and the final `N passed, N failed` go to stdout. The exit
 //! status is non-zero on any failure, including a suite that crashes (the area and the signal
-//! are reported) or stops answering for [`STALL`].
+//! are reported) or stops answering for [`STALL`]. `--under COMMAND` runs the suite process
+//! under a checker such as valgrind; an exit status other than the suite's own is a failure
+//! carrying the checker's report.
 
 use crate::catalog_cmd::set_name;
 use std::io::{BufRead, BufReader, Read, Write as _};
@@ -29,17 +31,22 @@ use ws2_core::catalog::{self, Catalog, CatalogEntry, CatalogError, Store};
 
 pub const USAGE: &str = "\
 usage: ws2emu conform [--provider PATH | --ifs-provider PATH]... [--tcp-only] [--skip AREA]...
-                      [--catalog FILE]
+                      [--catalog FILE] [--under COMMAND]
   --provider PATH      a non-IFS layered provider (absolute path), one run per provider
   --ifs-provider PATH  an IFS layered provider (its chains keep XP1_IFS_HANDLES)
   --tcp-only           layer the providers over the TCP base entries only (default: all)
   --skip AREA          leave out an area the providers do not support (shown as skipped)
   --catalog FILE       start from a copy of FILE instead of the default catalog
+  --under COMMAND      run the suite under a checker, e.g. --under \"valgrind --error-exitcode=99
+                       --leak-check=full --errors-for-leak-kinds=definite\": an exit status other
+                       than the suite's own (0, 1) is a failure showing the checker's report
 With no provider: the base provider, then the sample layered providers.";
 
 /// How long the suite may go without printing a line before it counts as hung: three times
 /// the longest wait of any one check (10 s), so one hang costs seconds, not minutes.
 const STALL: Duration = Duration::from_secs(30);
+/// The same under `--under` (valgrind runs the suite tens of times slower).
+const STALL_UNDER: Duration = Duration::from_secs(600);
 
 /// The hidden subcommand the runs execute.
 pub const SUITE_COMMAND: &str = "__conform-suite";
@@ -72,6 +79,8 @@ struct Args {
     tcp_only: bool,
     skip: Vec<String>,
     catalog: Option<PathBuf>,
+    /// `--under`: the checker command, split at spaces (empty: run the suite directly).
+    under: Vec<String>,
 }
 
 fn parse(args: &[&str]) -> Result<Args, String> {
@@ -121,6 +130,12 @@ fn parse(args: &[&str]) -> Result<Args, String> {
                 out.skip.push(area);
             }
             "--catalog" => out.catalog = Some(PathBuf::from(value()?)),
+            "--under" => {
+                out.under = value()?.split_whitespace().map(str::to_string).collect();
+                if out.under.is_empty() {
+                    return Err(format!("--under needs a command\n{USAGE}"));
+                }
+            }
             other => return Err(format!("unknown option {other:?}\n{USAGE}")),
         }
     }
@@ -207,7 +222,15 @@ pub fn run(args: &[&str]) -> Result<bool, String> {
             areas: Vec::new(),
         };
         match prepare(&dir, args.catalog.as_deref(), layer.as_ref(), args.tcp_only) {
-            Ok(catalog) => execute_all(&exe, &catalog, &args.skip, &mut run),
+            Ok(catalog) => {
+                let suite = SuiteCommand {
+                    exe: &exe,
+                    catalog: &catalog,
+                    skip: &args.skip,
+                    under: &args.under,
+                };
+                execute_all(&suite, &mut run)
+            }
             Err(problem) => run.fail("setup", "private catalog", "ready", &problem),
         }
         results.push(run);
@@ -359,11 +382,19 @@ fn install_first(
     })
 }
 
-/// Runs the suite against `catalog` until it completes; after a crash or hang in an area the
-/// suite is started again with the areas after it.
-fn execute_all(exe: &Path, catalog: &Path, skip: &[String], run: &mut Run) {
+/// How one run starts the suite process.
+struct SuiteCommand<'a> {
+    exe: &'a Path,
+    catalog: &'a Path,
+    skip: &'a [String],
+    under: &'a [String],
+}
+
+/// Runs the suite until it completes; after a crash or hang in an area the suite is started
+/// again with the areas after it.
+fn execute_all(suite: &SuiteCommand<'_>, run: &mut Run) {
     let mut resume: Option<String> = None;
-    while let Some(area) = execute(exe, catalog, skip, run, resume.as_deref()) {
+    while let Some(area) = execute(suite, run, resume.as_deref()) {
         if !ws2_conform::AREAS.contains(&area.as_str())
             || area == *ws2_conform::AREAS.last().unwrap()
         {
@@ -374,25 +405,31 @@ fn execute_all(exe: &Path, catalog: &Path, skip: &[String], run: &mut Run) {
     }
 }
 
-/// Runs the suite once against `catalog` (the areas after `resume_after` when given), filling
-/// `run` from its lines. Returns the area it crashed or hung in.
-fn execute(
-    exe: &Path,
-    catalog: &Path,
-    skip: &[String],
-    run: &mut Run,
-    resume_after: Option<&str>,
-) -> Option<String> {
-    let mut command = Command::new(exe);
+/// Runs the suite once (the areas after `resume_after` when given), filling `run` from its
+/// lines. Returns the area it crashed or hung in.
+fn execute(suite: &SuiteCommand<'_>, run: &mut Run, resume_after: Option<&str>) -> Option<String> {
+    let mut command = match suite.under.split_first() {
+        Some((checker, checker_args)) => {
+            let mut command = Command::new(checker);
+            command.args(checker_args).arg(suite.exe);
+            command
+        }
+        None => Command::new(suite.exe),
+    };
+    let stall = if suite.under.is_empty() {
+        STALL
+    } else {
+        STALL_UNDER
+    };
     command.arg(SUITE_COMMAND);
     if let Some(after) = resume_after {
         command.args(["--after", after]);
     }
-    for area in skip {
+    for area in suite.skip {
         command.args(["--skip", area]);
     }
     let child = command
-        .env(catalog::CATALOG_ENV, catalog)
+        .env(catalog::CATALOG_ENV, suite.catalog)
         .env("WS2EMU_VERIFIER", "1")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -427,7 +464,7 @@ fn execute(
     let mut done = false;
     let mut hung = false;
     loop {
-        match rx.recv_timeout(STALL) {
+        match rx.recv_timeout(stall) {
             Ok(line) => {
                 let fields: Vec<&str> = line.split('\t').collect();
                 match fields.as_slice() {
@@ -483,12 +520,37 @@ fn execute(
         run.fail(
             &current,
             "suite answers",
-            &format!("the next check within {} s", STALL.as_secs()),
+            &format!("the next check within {} s", stall.as_secs()),
             &format!("no output after check {last_check:?}: killed (hung)"),
         );
         return Some(current);
     }
     match status {
+        // The suite exits 0 or 1; anything else after its end is the checker's verdict.
+        Ok(s) if done && !suite.under.is_empty() && !matches!(s.code(), Some(0 | 1)) => {
+            // valgrind-style lines ("==PID== text"), without its banner and stack warnings.
+            const NOISE: [&str; 6] = [
+                "Memcheck,",
+                "Copyright",
+                "Using Valgrind",
+                "Command:",
+                "Warning: client switching stacks",
+                "to suppress",
+            ];
+            let report: Vec<&str> = other
+                .iter()
+                .filter_map(|l| l.split_once("== ").map(|(_, text)| text.trim()))
+                .filter(|text| !text.is_empty() && !NOISE.iter().any(|n| text.starts_with(n)))
+                .take(8)
+                .collect();
+            run.fail(
+                &current,
+                &format!("suite under {}", suite.under[0]),
+                "no problem reported (exit status 0 or 1)",
+                &format!("exit status {:?}; {}", s.code(), report.join(" | ")),
+            );
+            None
+        }
         Ok(s) if done && s.code().is_some() => None,
         Ok(s) => {
             let how = match (s.signal(), s.code()) {

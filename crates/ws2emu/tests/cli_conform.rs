@@ -298,3 +298,94 @@ fn broken_examples_fail_conform_with_their_diagnosis() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `--under valgrind`: the default run (base provider and samples) is clean under valgrind, and
+/// a provider that reads freed memory fails with valgrind's own report in the table.
+#[test]
+fn under_valgrind_the_samples_are_clean_and_a_memory_error_is_caught() {
+    const UNDER: &str =
+        "valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite";
+    if Command::new("valgrind").arg("--version").output().is_err() {
+        assert!(
+            std::env::var_os("WS2EMU_REQUIRE_VALGRIND").is_none(),
+            "valgrind is required (WS2EMU_REQUIRE_VALGRIND is set)"
+        );
+        eprintln!("SKIPPED: valgrind not installed");
+        return;
+    }
+    let out = conform(&["--under", UNDER], None);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", text(&out.stderr));
+    assert_eq!(totals(&stdout).1, 0, "{stdout}");
+
+    // The non-IFS sample with one bug: WSPGetSockName reads a heap block it has just freed.
+    let dir = private_dir("under");
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let source = dir.join("use_after_free.c");
+    std::fs::write(
+        &source,
+        format!(
+            "#define SAMPLE_LSP_AS_LIBRARY\n#include \"{}\"\n{}",
+            repo.join("examples/providers/sample_lsp.c")
+                .canonicalize()
+                .unwrap()
+                .display(),
+            r#"
+static int WSPAPI freed_get_sock_name(SOCKET s, struct sockaddr *name, LPINT namelen, LPINT err)
+{
+    volatile char *block = HeapAlloc(GetProcessHeap(), 0, 16);
+    HeapFree(GetProcessHeap(), 0, (void *)block);
+    block[3]++; /* the bug */
+    return sample_get_sock_name(s, name, namelen, err);
+}
+
+__declspec(dllexport) int WSPAPI WSPStartup(WORD version, LPWSPDATA data,
+                                            LPWSAPROTOCOL_INFOW info, WSPUPCALLTABLE upcalls_,
+                                            LPWSPPROC_TABLE table)
+{
+    int result = sample_startup(version, data, info, upcalls_, table);
+    if (result == 0)
+        table->lpWSPGetSockName = freed_get_sock_name;
+    return result;
+}
+"#
+        ),
+    )
+    .unwrap();
+    let library = dir.join("libuse_after_free.so");
+    let status = Command::new("gcc")
+        .args([
+            "-std=c11", "-shared", "-fPIC", "-Wall", "-Wextra", "-Werror",
+        ])
+        .args([
+            "-fvisibility=hidden",
+            "-fshort-wchar",
+            "-Wno-unknown-pragmas",
+            "-I",
+        ])
+        .arg(repo.join("shims/include"))
+        .arg(&source)
+        .arg("-o")
+        .arg(&library)
+        .status()
+        .expect("run gcc");
+    assert!(status.success(), "gcc use_after_free.c");
+    std::fs::set_permissions(&library, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let args = [
+        "--under",
+        UNDER,
+        "--tcp-only",
+        "--provider",
+        library.to_str().unwrap(),
+    ];
+    let out = conform(&args, None);
+    let stdout = text(&out.stdout);
+    assert!(!out.status.success(), "{stdout}");
+    assert!(stdout.contains("FAIL suite under valgrind"), "{stdout}");
+    assert!(
+        stdout.contains("exit status Some(99); Invalid read of size 1")
+            && stdout.contains("freed_get_sock_name"),
+        "valgrind's report, without its banner:\n{stdout}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
