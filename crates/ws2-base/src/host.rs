@@ -203,8 +203,12 @@ pub fn wait_until(done: impl Fn() -> bool) {
     }
 }
 
+/// A completion routine as the trampoline calls it: allowed to unwind (ExitThread in the
+/// routine unwinds through the trampoline to ws2_32's alertable wait).
+type CompletionRoutine = unsafe extern "system-unwind" fn(DWORD, DWORD, LPWSAOVERLAPPED, DWORD);
+
 struct Apc {
-    routine: unsafe extern "system" fn(DWORD, DWORD, LPWSAOVERLAPPED, DWORD),
+    routine: CompletionRoutine,
     error: i32,
     bytes: u32,
     overlapped: usize,
@@ -213,7 +217,7 @@ struct Apc {
 
 /// The LPWSAUSERAPC queued for completion routines: unpacks its context and calls the
 /// application's routine, on the requesting thread during its alertable wait.
-unsafe extern "system" fn trampoline(context: DWORD_PTR) {
+unsafe extern "system-unwind" fn trampoline(context: DWORD_PTR) {
     // SAFETY: `context` is the Box::into_raw of `deliver`, queued once and run once.
     let apc = unsafe { Box::from_raw(context as *mut Apc) };
     // SAFETY: the application's completion routine with the request's own overlapped.
@@ -258,7 +262,13 @@ fn deliver_as(c: Completion, synchronous: bool) {
             internal.store(status(c.error) as usize, Ordering::Release);
         }
         let apc = Box::into_raw(Box::new(Apc {
-            routine,
+            // SAFETY: the same function; only Rust's view of whether it may unwind changes.
+            routine: unsafe {
+                std::mem::transmute::<
+                    unsafe extern "system" fn(DWORD, DWORD, LPWSAOVERLAPPED, DWORD),
+                    CompletionRoutine,
+                >(routine)
+            },
             error: c.error,
             bytes: c.bytes,
             overlapped: c.overlapped,
@@ -272,8 +282,16 @@ fn deliver_as(c: Completion, synchronous: bool) {
             .and_then(|u| u.lpWPUQueueApc)
             .map(|queue| {
                 let mut errno = 0;
+                // SAFETY: the trampoline has the LPWSAUSERAPC signature; ws2_32 calls it through a
+                // "system-unwind" pointer, so its unwind (ExitThread) is allowed.
+                let routine = unsafe {
+                    std::mem::transmute::<
+                        unsafe extern "system-unwind" fn(DWORD_PTR),
+                        unsafe extern "system" fn(DWORD_PTR),
+                    >(trampoline)
+                };
                 // SAFETY: ws2_32's upcall with a local copy of the thread identity.
-                unsafe { queue(&mut thread, Some(trampoline), apc as DWORD_PTR, &mut errno) }
+                unsafe { queue(&mut thread, Some(routine), apc as DWORD_PTR, &mut errno) }
             });
         if queued != Some(0) {
             // The thread is gone (its routines never run, as on Windows): free the context.

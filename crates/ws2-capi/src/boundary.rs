@@ -4,15 +4,55 @@
 //! body panics — the same failure value the export documents for an internal error
 //! (`SOCKET_ERROR`, `FALSE`, `INVALID_SOCKET`, `NULL`, ...). The panic message goes to stderr; the
 //! process keeps running, as a Windows process does when a provider returns an error.
+//!
+//! The one unwind that passes through is ExitThread's (see `threads`): a C callback that ws2emu
+//! called from inside an export (an APC, a completion routine, a window procedure) may end its
+//! thread. The boundary re-raises it, so every export through which a callback can run is
+//! `extern "system-unwind"` (the same C calling convention; only Rust's view of whether it may
+//! unwind differs) and calls callbacks through `"system-unwind"` function pointers.
 
+use std::cell::Cell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use ws2_core::trace::{self, Channel};
 use ws2_core::WinError;
 
-/// Runs `body`; if it panics, reports the panic for `export` and returns `on_panic`.
+thread_local! {
+    /// How many exports are running on this thread (nested when a callback calls an export).
+    static DEPTH: Cell<u32> = const { Cell::new(0) };
+}
+
+/// Whether an export is running on the calling thread (ExitThread unwinds to it).
+pub(crate) fn inside_export() -> bool {
+    DEPTH.try_with(|d| d.get() > 0).unwrap_or(false)
+}
+
+/// Counts one running export; undone on return and on unwind.
+struct Nesting;
+
+impl Nesting {
+    fn enter() -> Nesting {
+        let _ = DEPTH.try_with(|d| d.set(d.get() + 1));
+        Nesting
+    }
+}
+
+impl Drop for Nesting {
+    fn drop(&mut self) {
+        let _ = DEPTH.try_with(|d| d.set(d.get().saturating_sub(1)));
+    }
+}
+
+/// Runs `body`; if it panics, reports the panic for `export` and returns `on_panic`. An
+/// ExitThread unwind is not a panic: it continues (see `threads::continue_exit`).
 pub fn ffi_boundary<T>(export: &str, on_panic: T, body: impl FnOnce() -> T) -> T {
-    match catch_unwind(AssertUnwindSafe(body)) {
+    let nesting = Nesting::enter();
+    let outcome = catch_unwind(AssertUnwindSafe(body));
+    drop(nesting);
+    match outcome {
         Ok(value) => value,
+        Err(payload) if crate::threads::is_exit_thread(&*payload) => {
+            crate::threads::continue_exit(payload)
+        }
         Err(payload) => {
             let message = payload
                 .downcast_ref::<&str>()

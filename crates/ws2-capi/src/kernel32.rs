@@ -433,7 +433,11 @@ pub extern "system" fn WaitForSingleObject(handle: HANDLE, ms: DWORD) -> DWORD {
 }
 
 #[no_mangle]
-pub extern "system" fn WaitForSingleObjectEx(handle: HANDLE, ms: DWORD, alertable: BOOL) -> DWORD {
+pub extern "system-unwind" fn WaitForSingleObjectEx(
+    handle: HANDLE,
+    ms: DWORD,
+    alertable: BOOL,
+) -> DWORD {
     ffi_boundary("WaitForSingleObjectEx", WAIT_FAILED, || {
         wait_for(&[handle as usize], false, ms, alertable != FALSE)
     })
@@ -459,7 +463,7 @@ pub unsafe extern "system" fn WaitForMultipleObjects(
 /// # Safety
 /// `handles` is NULL or valid for reading `count` handles.
 #[no_mangle]
-pub unsafe extern "system" fn WaitForMultipleObjectsEx(
+pub unsafe extern "system-unwind" fn WaitForMultipleObjectsEx(
     count: DWORD,
     handles: *const HANDLE,
     wait_all: BOOL,
@@ -487,7 +491,7 @@ pub extern "system" fn Sleep(ms: DWORD) {
 
 /// SleepEx: 0 when the time passed, WAIT_IO_COMPLETION when an alertable sleep ran APCs.
 #[no_mangle]
-pub extern "system" fn SleepEx(ms: DWORD, alertable: BOOL) -> DWORD {
+pub extern "system-unwind" fn SleepEx(ms: DWORD, alertable: BOOL) -> DWORD {
     ffi_boundary("SleepEx", 0, || {
         match wait::sleep(timeout(ms), alertable != FALSE) {
             Ok(WaitOutcome::IoCompletion) => WAIT_IO_COMPLETION,
@@ -496,6 +500,9 @@ pub extern "system" fn SleepEx(ms: DWORD, alertable: BOOL) -> DWORD {
     })
 }
 
+/// A PAPCFUNC as ws2emu calls it: allowed to unwind (ExitThread in the APC).
+type ApcRoutine = unsafe extern "system-unwind" fn(ULONG_PTR);
+
 /// QueueUserAPC: non-zero on success; 0 with ERROR_INVALID_HANDLE for a bad thread handle or
 /// ERROR_GEN_FAILURE for an exited thread.
 #[no_mangle]
@@ -503,6 +510,11 @@ pub extern "system" fn QueueUserAPC(routine: PAPCFUNC, thread: HANDLE, data: ULO
     ffi_boundary("QueueUserAPC", 0, || {
         let Some(routine) = routine else {
             return fail_api(WinError::INVALID_PARAMETER, 0);
+        };
+        // SAFETY: the same function; only Rust's view of whether it may unwind changes (it may,
+        // through ExitThread).
+        let routine = unsafe {
+            std::mem::transmute::<unsafe extern "system" fn(ULONG_PTR), ApcRoutine>(routine)
         };
         // SAFETY (when the APC runs): the caller supplied the routine for this data.
         let apc = Box::new(move || unsafe { routine(data) });
@@ -607,7 +619,7 @@ pub unsafe extern "system" fn GetQueuedCompletionStatus(
 /// # Safety
 /// `entries` is NULL or writable for `count` entries; `removed` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "system" fn GetQueuedCompletionStatusEx(
+pub unsafe extern "system-unwind" fn GetQueuedCompletionStatusEx(
     port: HANDLE,
     entries: LPOVERLAPPED_ENTRY,
     count: ULONG,

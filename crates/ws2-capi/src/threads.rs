@@ -8,10 +8,17 @@
 //!   Mutexes the thread still owns are abandoned when its routine ends.
 //! - **ExitThread** on a CreateThread thread unwinds the C frames back to ws2emu's thread entry
 //!   (a Rust unwind with a private payload; C frames have unwind tables on x86-64 by default).
-//!   Divergences: C code built with `-fno-asynchronous-unwind-tables -fno-exceptions` cannot be
-//!   unwound (the process aborts with a message); ExitThread inside a callback that ws2emu
-//!   called (an APC, a window procedure) is not supported; on a thread ws2emu did not create,
-//!   ExitThread ends it with `pthread_exit`.
+//!   It works inside a callback that ws2emu runs from an export (an APC or completion routine in
+//!   an alertable wait, a window procedure run by DispatchMessage, SendMessage, CreateWindowEx or
+//!   DestroyWindow): those exports and their callback calls may unwind, and the panic boundary
+//!   re-raises ExitThread's payload. On a thread ws2emu did not create (the main thread, a
+//!   pthread), ExitThread ends the thread with `pthread_exit`; inside a callback it first unwinds
+//!   to the outermost export (catch_unwind would abort on pthread_exit's forced unwind), which
+//!   then calls `pthread_exit`. Divergences: C code built with
+//!   `-fno-asynchronous-unwind-tables -fno-exceptions` cannot be unwound (the process aborts with
+//!   a message); ExitThread inside a callback that a provider calls (a WSAAccept condition
+//!   function, a Winsock 1.1 blocking hook) aborts: the provider's own panic boundary (a
+//!   separate Rust runtime in ws2-base) cannot let another runtime's unwind through.
 //! - **DuplicateHandle** duplicates event, semaphore, mutex, thread and completion-port handles
 //!   within the process (source and target process: GetCurrentProcess()); the duplicate refers to
 //!   the same object. GetCurrentThread()'s pseudo handle duplicates into a real thread handle.
@@ -43,6 +50,44 @@ type StartRoutine = unsafe extern "system-unwind" fn(LPVOID) -> DWORD;
 
 /// The payload ExitThread unwinds with.
 struct ExitThreadPayload(DWORD);
+
+/// Whether an unwind's payload is ExitThread's.
+pub(crate) fn is_exit_thread(payload: &(dyn std::any::Any + Send)) -> bool {
+    payload.is::<ExitThreadPayload>()
+}
+
+/// Continues ExitThread's unwind that an export's boundary caught: on to the CreateThread entry,
+/// or to the outermost export on another thread, which ends the thread with `pthread_exit`.
+pub(crate) fn continue_exit(payload: Box<dyn std::any::Any + Send>) -> ! {
+    if created() || crate::boundary::inside_export() {
+        std::panic::resume_unwind(payload);
+    }
+    let code = payload
+        .downcast::<ExitThreadPayload>()
+        .map_or(0, |exit| exit.0);
+    exit_foreign_thread(code)
+}
+
+/// Whether CreateThread made the calling thread.
+fn created() -> bool {
+    CREATED.try_with(|c| c.get()).unwrap_or(false)
+}
+
+/// Ends a thread ws2emu did not create: records the exit code, then `pthread_exit`. Called with
+/// no catch_unwind of ws2emu's on the stack (the forced unwind would abort there).
+fn exit_foreign_thread(code: DWORD) -> ! {
+    extern "C-unwind" {
+        fn pthread_exit(value: *mut std::ffi::c_void) -> !;
+    }
+    if let Ok(me) = ws2_core::thread::current() {
+        if let Some(info) = thread_info::info(&me) {
+            info.set_exit_code(code);
+        }
+    }
+    // SAFETY: ends the calling thread; the frames above are C frames and ws2emu frames that may
+    // unwind (`"system-unwind"` exports, Rust frames without catch_unwind).
+    unsafe { pthread_exit(std::ptr::null_mut()) }
+}
 
 thread_local! {
     /// Set on threads CreateThread made: their entry catches ExitThread's unwind.
@@ -135,19 +180,10 @@ pub unsafe extern "system" fn CreateThread(
 /// ExitThread: ends the calling thread with `code` (see the module documentation).
 #[no_mangle]
 pub extern "system-unwind" fn ExitThread(code: DWORD) -> ! {
-    if CREATED.try_with(|c| c.get()).unwrap_or(false) {
+    if created() || crate::boundary::inside_export() {
         std::panic::resume_unwind(Box::new(ExitThreadPayload(code)));
     }
-    extern "C" {
-        fn pthread_exit(value: *mut std::ffi::c_void) -> !;
-    }
-    if let Ok(me) = ws2_core::thread::current() {
-        if let Some(info) = thread_info::info(&me) {
-            info.set_exit_code(code);
-        }
-    }
-    // SAFETY: ends the calling thread; nothing of ws2emu's is on the stack above this frame.
-    unsafe { pthread_exit(std::ptr::null_mut()) }
+    exit_foreign_thread(code)
 }
 
 /// GetExitCodeThread: STILL_ACTIVE while the thread runs. ERROR_INVALID_HANDLE for anything but

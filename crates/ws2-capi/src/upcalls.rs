@@ -396,6 +396,9 @@ pub unsafe extern "system" fn wpu_query_socket_handle_context(
     }
 }
 
+/// An LPWSAUSERAPC as ws2emu calls it: allowed to unwind (ExitThread).
+type UserApc = unsafe extern "system-unwind" fn(DWORD_PTR);
+
 /// Slot 10: queues `routine(context)` to the thread a WSATHREADID identifies.
 #[doc(alias = "WPUQueueApc")]
 pub unsafe extern "system" fn wpu_queue_apc(
@@ -422,6 +425,10 @@ pub unsafe extern "system" fn wpu_queue_apc(
                 // SAFETY: non-null and readable (contract); the provider may discard its copy after
                 // this call, so only the handle value is kept.
                 let handle = thread.read().ThreadHandle as usize;
+                // SAFETY: the same function; only Rust's view of whether it may unwind changes
+                // (it may: ExitThread in an APC or in the completion routine it calls).
+                let routine =
+                    std::mem::transmute::<unsafe extern "system" fn(DWORD_PTR), UserApc>(routine);
                 // SAFETY (when the APC runs): the provider supplied the routine for this context.
                 upcalls::queue_apc(handle, Box::new(move || routine(context)))
             },

@@ -29,12 +29,20 @@ use ws2_core::wait::MAX_OBJECTS;
 use ws2_core::window::{self, ClassName, ClassSpec, CreateParams, Filter, Message, Procedure};
 use ws2_core::WinError;
 
-type RawWndProc = unsafe extern "system" fn(HWND, UINT, WPARAM, LPARAM) -> LRESULT;
+/// A window procedure as ws2emu calls it: allowed to unwind (ExitThread in the procedure).
+type RawWndProc = unsafe extern "system-unwind" fn(HWND, UINT, WPARAM, LPARAM) -> LRESULT;
 
 /// Wraps a C window procedure; NULL becomes DefWindowProcW (a divergence: Windows would fault).
 fn procedure(proc_: WNDPROC) -> Procedure {
     match proc_ {
         Some(f) => Procedure::new(f as usize as isize, move |hwnd, msg, wparam, lparam| {
+            // SAFETY: the same function; only Rust's view of whether it may unwind changes.
+            let f = unsafe {
+                std::mem::transmute::<
+                    unsafe extern "system" fn(HWND, UINT, WPARAM, LPARAM) -> LRESULT,
+                    RawWndProc,
+                >(f)
+            };
             // SAFETY: `f` is the window procedure the application registered or installed; it is
             // called as Windows calls it, with the four message arguments, on the window's thread.
             unsafe { f(hwnd as HWND, msg, wparam, lparam) }
@@ -187,7 +195,7 @@ pub unsafe extern "system" fn UnregisterClassW(name: LPCWSTR, _instance: HINSTAN
 /// the procedure untouched.
 #[no_mangle]
 #[allow(clippy::too_many_arguments)]
-pub unsafe extern "system" fn CreateWindowExW(
+pub unsafe extern "system-unwind" fn CreateWindowExW(
     ex_style: DWORD,
     class_name_: LPCWSTR,
     window_name: LPCWSTR,
@@ -234,7 +242,7 @@ pub unsafe extern "system" fn CreateWindowExW(
 /// DestroyWindow: FALSE with ERROR_INVALID_WINDOW_HANDLE, or ERROR_ACCESS_DENIED from a thread
 /// other than the creator.
 #[no_mangle]
-pub extern "system" fn DestroyWindow(hwnd: HWND) -> BOOL {
+pub extern "system-unwind" fn DestroyWindow(hwnd: HWND) -> BOOL {
     ffi_boundary("DestroyWindow", FALSE, || {
         bool_result(window::destroy_window(hwnd as usize))
     })
@@ -284,11 +292,9 @@ pub unsafe extern "system" fn SetWindowLongPtrW(
 ) -> LONG_PTR {
     ffi_boundary("SetWindowLongPtrW", 0, || {
         let result = if index == ws2_abi::GWLP_WNDPROC {
-            let proc_ = (value != 0).then(|| {
-                // SAFETY: a non-null GWLP_WNDPROC value is a window procedure's address
-                // (contract); function pointers and LONG_PTR have the same size.
-                unsafe { std::mem::transmute::<usize, RawWndProc>(value as usize) }
-            });
+            // SAFETY: a non-null GWLP_WNDPROC value is a window procedure's address (contract);
+            // WNDPROC is a nullable function pointer of LONG_PTR's size, and 0 is None.
+            let proc_ = unsafe { std::mem::transmute::<usize, WNDPROC>(value as usize) };
             window::set_window_proc(hwnd as usize, procedure(proc_))
         } else {
             window::set_window_long(hwnd as usize, index, value)
@@ -363,7 +369,7 @@ pub extern "system" fn PostThreadMessageA(
 /// 0 with ERROR_INVALID_WINDOW_HANDLE for a dead window, ERROR_NOT_SUPPORTED for a window of
 /// another thread (cross-thread sends are not implemented).
 #[no_mangle]
-pub extern "system" fn SendMessageW(
+pub extern "system-unwind" fn SendMessageW(
     hwnd: HWND,
     msg: UINT,
     wparam: WPARAM,
@@ -530,7 +536,7 @@ unsafe fn dispatch_message(export: &str, msg: *const MSG) -> LRESULT {
 /// # Safety
 /// `msg` is NULL or valid for reading a MSG.
 #[no_mangle]
-pub unsafe extern "system" fn DispatchMessageW(msg: *const MSG) -> LRESULT {
+pub unsafe extern "system-unwind" fn DispatchMessageW(msg: *const MSG) -> LRESULT {
     // SAFETY: forwarded caller contract.
     unsafe { dispatch_message("DispatchMessageW", msg) }
 }
@@ -540,7 +546,7 @@ pub unsafe extern "system" fn DispatchMessageW(msg: *const MSG) -> LRESULT {
 /// # Safety
 /// `msg` is NULL or valid for reading a MSG.
 #[no_mangle]
-pub unsafe extern "system" fn DispatchMessageA(msg: *const MSG) -> LRESULT {
+pub unsafe extern "system-unwind" fn DispatchMessageA(msg: *const MSG) -> LRESULT {
     // SAFETY: forwarded caller contract.
     unsafe { dispatch_message("DispatchMessageA", msg) }
 }
@@ -582,7 +588,7 @@ pub unsafe extern "system" fn MsgWaitForMultipleObjects(
 /// # Safety
 /// `handles` is NULL or valid for reading `count` handles.
 #[no_mangle]
-pub unsafe extern "system" fn MsgWaitForMultipleObjectsEx(
+pub unsafe extern "system-unwind" fn MsgWaitForMultipleObjectsEx(
     count: DWORD,
     handles: *const HANDLE,
     ms: DWORD,

@@ -134,7 +134,7 @@ pub extern "system" fn WSAResetEvent(event: WSAEVENT) -> BOOL {
 /// # Safety
 /// `events` is NULL or valid for reading `count` handles.
 #[no_mangle]
-pub unsafe extern "system" fn WSAWaitForMultipleEvents(
+pub unsafe extern "system-unwind" fn WSAWaitForMultipleEvents(
     count: DWORD,
     events: *const WSAEVENT,
     wait_all: BOOL,

@@ -55,9 +55,9 @@ pub fn keep_exports() {
     std::hint::black_box((
         threads::CreateThread as unsafe extern "system" fn(_, _, _, _, _, _) -> _,
         kernel32::WaitForSingleObject as extern "system" fn(_, _) -> _,
-        kernel32::WaitForSingleObjectEx as extern "system" fn(_, _, _) -> _,
+        kernel32::WaitForSingleObjectEx as extern "system-unwind" fn(_, _, _) -> _,
         kernel32::WaitForMultipleObjects as unsafe extern "system" fn(_, _, _, _) -> _,
-        kernel32::WaitForMultipleObjectsEx as unsafe extern "system" fn(_, _, _, _, _) -> _,
+        kernel32::WaitForMultipleObjectsEx as unsafe extern "system-unwind" fn(_, _, _, _, _) -> _,
         last_error::WSAGetLastError as extern "system" fn() -> _,
         last_error::WSASetLastError as extern "system" fn(_),
         kernel32::CloseHandle as extern "system" fn(_) -> _,

@@ -9,6 +9,7 @@ const PROGRAMS: &[&str] = &[
     "before_startup",
     "catalog_wsc",
     "client_extras",
+    "exit_thread_callbacks",
     "names",
     "sockets_async_select",
     "sockets_client",
@@ -50,6 +51,11 @@ fn before_startup() {
 #[test]
 fn sockets_async_select() {
     check("sockets_async_select");
+}
+
+#[test]
+fn exit_thread_callbacks() {
+    check("exit_thread_callbacks");
 }
 
 #[test]
