@@ -1,7 +1,7 @@
 /*
- * sample_lsp.c - a non-IFS layered service provider (LSP) for TCP, written as ordinary Windows
- * provider code. It sits on top of the next provider of its protocol chain and passes every call
- * down, using each WPU upcall for what it is for:
+ * sample_lsp.c - a non-IFS layered service provider (LSP) for TCP and UDP, written as ordinary
+ * Windows provider code. It sits on top of the next provider of its protocol chain and passes
+ * every call down, using each WPU upcall for what it is for:
  *
  *   WPUGetProviderPath            find the next layer's DLL (then LoadLibraryW + GetProcAddress)
  *   WPUCreateSocketHandle         give the application a handle of our own, carrying our context
