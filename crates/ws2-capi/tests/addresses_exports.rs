@@ -6,44 +6,12 @@
 
 mod common;
 
+use common::{sentinel, start_with_base, wide, SENTINEL};
 use std::ffi::c_void;
 use std::ptr::{null, null_mut};
 use ws2_32::addresses::*;
 use ws2_32::last_error;
 use ws2_abi::*;
-
-const SENTINEL: u32 = 0x5EED;
-
-/// WSAStartup once for the whole process with the default catalog and the base provider built
-/// beside this test (Winsock state is process-wide; nothing here calls WSACleanup).
-fn start() {
-    static STARTED: std::sync::Once = std::sync::Once::new();
-    STARTED.call_once(|| {
-        let status = std::process::Command::new(env!("CARGO"))
-            .args(["build", "--quiet", "-p", "ws2-base", "--lib"])
-            .args(
-                common::profile_dir()
-                    .ends_with("release")
-                    .then_some("--release"),
-            )
-            .status()
-            .expect("cargo build -p ws2-base");
-        assert!(status.success());
-        std::env::remove_var("WS2EMU_CATALOG");
-        std::env::set_var("WS2EMU_LIBDIR", common::profile_dir());
-        // SAFETY: a writable WSADATA.
-        let mut data: WSADATA = unsafe { std::mem::zeroed() };
-        assert_eq!(unsafe { ws2_32::winsock::WSAStartup(0x0202, &mut data) }, 0);
-    });
-}
-
-fn sentinel() {
-    last_error::set(SENTINEL);
-}
-
-fn wide(s: &str) -> Vec<u16> {
-    s.encode_utf16().chain([0]).collect()
-}
 
 fn inet_addr_of(s: &str) -> u32 {
     let c = std::ffi::CString::new(s).unwrap();
@@ -260,7 +228,7 @@ fn sockaddr_in(ip: [u8; 4], port: u16) -> SOCKADDR_IN {
 
 #[test]
 fn addresses_address_to_string_through_the_provider() {
-    start();
+    start_with_base();
     let a = sockaddr_in([127, 0, 0, 1], 8080);
     let ap = &a as *const SOCKADDR_IN as *mut SOCKADDR;
     let mut buf = [0u16; 64];
@@ -361,7 +329,7 @@ fn addresses_address_to_string_through_the_provider() {
 
 #[test]
 fn addresses_string_to_address_through_the_provider() {
-    start();
+    start_with_base();
     // SAFETY (whole test): every pointer is a local of the stated size.
     unsafe {
         let mut out: SOCKADDR_STORAGE = std::mem::zeroed();
@@ -470,7 +438,7 @@ fn addresses_string_to_address_through_the_provider() {
 
 #[test]
 fn addresses_wsa_byte_order_checks_the_socket() {
-    start();
+    start_with_base();
     let mut l = 0u32;
     let mut s = 0u16;
     // SAFETY: output pointers are locals or NULL.

@@ -6,7 +6,10 @@
 //! and the last error (sentinel first). Each test creates its own window on its own thread.
 #![allow(unsafe_code)] // calls the extern "system" exports
 
-use std::ffi::{c_char, CStr, CString};
+mod common;
+
+use common::{c, message_window, on_fresh_thread, sentinel, start, wide, window_class, SENTINEL};
+use std::ffi::{c_char, CStr};
 use std::mem::zeroed;
 use std::ptr::{null, null_mut};
 use ws2_32::async_db::*;
@@ -14,25 +17,7 @@ use ws2_32::last_error;
 use ws2_32::user32::*;
 use ws2_abi::*;
 
-const SENTINEL: u32 = 0x5EED;
 const WM_ASYNC: u32 = WM_USER + 7;
-
-fn start() {
-    static STARTED: std::sync::Once = std::sync::Once::new();
-    STARTED.call_once(|| {
-        // SAFETY: a writable WSADATA.
-        let mut data: WSADATA = unsafe { zeroed() };
-        assert_eq!(unsafe { ws2_32::winsock::WSAStartup(0x0202, &mut data) }, 0);
-    });
-}
-
-fn sentinel() {
-    last_error::set(SENTINEL);
-}
-
-fn c(s: &str) -> CString {
-    CString::new(s).unwrap()
-}
 
 /// A MAXGETHOSTSTRUCT buffer, 8-byte aligned as a malloc'd one would be.
 #[repr(C, align(8))]
@@ -60,42 +45,15 @@ struct Window(HWND);
 impl Window {
     fn new() -> Self {
         static CLASS: std::sync::Once = std::sync::Once::new();
-        let name: Vec<u16> = "async_db_exports".encode_utf16().chain([0]).collect();
+        let name = wide("async_db_exports");
         CLASS.call_once(|| {
-            let class = WNDCLASSEXW {
-                cbSize: std::mem::size_of::<WNDCLASSEXW>() as UINT,
-                style: 0,
-                lpfnWndProc: Some(DefWindowProcW),
-                cbClsExtra: 0,
-                cbWndExtra: 0,
-                hInstance: null_mut(),
-                hIcon: null_mut(),
-                hCursor: null_mut(),
-                hbrBackground: null_mut(),
-                lpszMenuName: null(),
-                lpszClassName: name.as_ptr(),
-                hIconSm: null_mut(),
-            };
             // SAFETY: a valid WNDCLASSEXW.
-            assert_ne!(unsafe { RegisterClassExW(&class) }, 0);
+            assert_ne!(
+                unsafe { RegisterClassExW(&window_class(&name, Some(DefWindowProcW))) },
+                0
+            );
         });
-        // SAFETY: `name` is NUL-terminated.
-        let hwnd = unsafe {
-            CreateWindowExW(
-                0,
-                name.as_ptr(),
-                null(),
-                0,
-                0,
-                0,
-                0,
-                0,
-                HWND_MESSAGE,
-                null_mut(),
-                null_mut(),
-                null_mut(),
-            )
-        };
+        let hwnd = message_window(&name, 0);
         assert!(!hwnd.is_null(), "CreateWindowExW: {}", last_error::get());
         Window(hwnd)
     }
@@ -135,10 +93,6 @@ impl Drop for Window {
     fn drop(&mut self) {
         DestroyWindow(self.0);
     }
-}
-
-fn on_fresh_thread(f: impl FnOnce() + Send + 'static) {
-    std::thread::spawn(f).join().expect("test thread panicked");
 }
 
 /// # Safety

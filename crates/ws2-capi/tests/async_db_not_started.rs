@@ -5,16 +5,18 @@
 //! process-wide.
 #![allow(unsafe_code)] // calls the extern "system" exports
 
+mod common;
+
+use common::{message_window, wide, window_class, SENTINEL};
 use std::ffi::{c_char, CString};
 use std::mem::zeroed;
-use std::ptr::{null, null_mut};
+use std::ptr::null;
 use ws2_32::async_db::*;
 use ws2_32::last_error;
 use ws2_32::user32::*;
 use ws2_32::winsock::{WSACleanup, WSAStartup};
 use ws2_abi::*;
 
-const SENTINEL: u32 = 0x5EED;
 const WM_ASYNC: u32 = WM_USER + 9;
 
 fn check_not_started(hwnd: HWND, buf: *mut c_char) {
@@ -98,39 +100,15 @@ fn wait(hwnd: HWND) -> (usize, u16) {
 
 #[test]
 fn before_startup_and_after_cleanup() {
-    let class: Vec<u16> = "async_db_not_started".encode_utf16().chain([0]).collect();
-    let wc = WNDCLASSEXW {
-        cbSize: std::mem::size_of::<WNDCLASSEXW>() as UINT,
-        style: 0,
-        lpfnWndProc: Some(DefWindowProcW),
-        cbClsExtra: 0,
-        cbWndExtra: 0,
-        hInstance: null_mut(),
-        hIcon: null_mut(),
-        hCursor: null_mut(),
-        hbrBackground: null_mut(),
-        lpszMenuName: null(),
-        lpszClassName: class.as_ptr(),
-        hIconSm: null_mut(),
-    };
+    let class = wide("async_db_not_started");
     let mut buf = vec![0xABu8; MAXGETHOSTSTRUCT as usize];
     // SAFETY: valid structures, strings and buffer throughout.
     unsafe {
-        assert_ne!(RegisterClassExW(&wc), 0);
-        let hwnd = CreateWindowExW(
-            0,
-            class.as_ptr(),
-            null(),
-            0,
-            0,
-            0,
-            0,
-            0,
-            HWND_MESSAGE,
-            null_mut(),
-            null_mut(),
-            null_mut(),
+        assert_ne!(
+            RegisterClassExW(&window_class(&class, Some(DefWindowProcW))),
+            0
         );
+        let hwnd = message_window(&class, 0);
         assert!(!hwnd.is_null());
         let b = buf.as_mut_ptr().cast::<c_char>();
 

@@ -6,7 +6,8 @@
 
 mod common;
 
-use std::mem::{size_of, zeroed};
+use common::{bound, pair, start_with_base, ADDR_LEN};
+use std::mem::zeroed;
 use std::ptr::{null, null_mut};
 use std::time::{Duration, Instant};
 use ws2_32::catalog::{WSAProviderConfigChange, WSCDeinstallProvider, WSCInstallProvider};
@@ -18,75 +19,6 @@ use ws2_32::kernel32::{
 use ws2_32::last_error;
 use ws2_32::mswsock::WSARecvEx;
 use ws2_abi::*;
-
-/// WSAStartup once for the process with the default catalog and the base provider built beside
-/// this test (Winsock state is process-wide; nothing here calls WSACleanup).
-fn start() {
-    static STARTED: std::sync::Once = std::sync::Once::new();
-    STARTED.call_once(|| {
-        let status = std::process::Command::new(env!("CARGO"))
-            .args(["build", "--quiet", "-p", "ws2-base", "--lib"])
-            .args(
-                common::profile_dir()
-                    .ends_with("release")
-                    .then_some("--release"),
-            )
-            .status()
-            .expect("cargo build -p ws2-base");
-        assert!(status.success());
-        std::env::remove_var("WS2EMU_CATALOG");
-        std::env::set_var("WS2EMU_LIBDIR", common::profile_dir());
-        // SAFETY: a writable WSADATA.
-        let mut data: WSADATA = unsafe { zeroed() };
-        assert_eq!(unsafe { ws2_32::winsock::WSAStartup(0x0202, &mut data) }, 0);
-    });
-}
-
-fn loopback() -> SOCKADDR_IN {
-    // SAFETY: all-zero is a valid sockaddr_in.
-    let mut a: SOCKADDR_IN = unsafe { zeroed() };
-    a.sin_family = AF_INET as ADDRESS_FAMILY;
-    // SAFETY: IN_ADDR is four bytes in network order.
-    unsafe {
-        std::ptr::write_unaligned(
-            std::ptr::addr_of_mut!(a.sin_addr).cast::<[u8; 4]>(),
-            [127, 0, 0, 1],
-        )
-    };
-    a
-}
-
-const ADDR_LEN: i32 = size_of::<SOCKADDR_IN>() as i32;
-
-/// A socket of `kind` bound to 127.0.0.1 on a free port, with its address.
-fn bound(kind: i32, protocol: i32) -> (SOCKET, SOCKADDR_IN) {
-    start();
-    let s = socket(AF_INET, kind, protocol);
-    assert_ne!(s, INVALID_SOCKET);
-    let mut a = loopback();
-    let mut n = ADDR_LEN;
-    // SAFETY: a valid sockaddr of ADDR_LEN bytes, writable for getsockname.
-    unsafe {
-        assert_eq!(bind(s, std::ptr::addr_of!(a).cast(), ADDR_LEN), 0);
-        assert_eq!(getsockname(s, std::ptr::addr_of_mut!(a).cast(), &mut n), 0);
-    }
-    (s, a)
-}
-
-/// A connected TCP pair through the base provider: (client, server side).
-fn pair() -> (SOCKET, SOCKET) {
-    let (listener, a) = bound(SOCK_STREAM, IPPROTO_TCP);
-    assert_eq!(listen(listener, 4), 0);
-    let client = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    // SAFETY: as above.
-    let server = unsafe {
-        assert_eq!(connect(client, std::ptr::addr_of!(a).cast(), ADDR_LEN), 0);
-        accept(listener, null_mut(), null_mut())
-    };
-    assert_ne!(server, INVALID_SOCKET);
-    assert_eq!(closesocket(listener), 0);
-    (client, server)
-}
 
 fn send_bytes(s: SOCKET, data: &[u8]) {
     // SAFETY: a readable buffer of data.len() bytes.
@@ -192,7 +124,7 @@ fn get_overlapped_result_on_a_socket_request() {
 
 #[test]
 fn get_overlapped_result_maps_the_ntstatus() {
-    start();
+    start_with_base();
     let ev = event();
     let mut n = 0;
     for (status, error) in [
@@ -250,7 +182,7 @@ fn get_overlapped_result_maps_the_ntstatus() {
 
 #[test]
 fn handle_information_on_events_and_sockets() {
-    start();
+    start_with_base();
     let ev = event();
     let mut flags = 0xFFFF;
     // SAFETY (all calls): live locals.
@@ -326,7 +258,7 @@ fn pollfd(fd: SOCKET, events: i16) -> WSAPOLLFD {
 
 #[test]
 fn wsapoll_argument_errors() {
-    start();
+    start_with_base();
     let (s, _) = bound(SOCK_DGRAM, IPPROTO_UDP);
     // SAFETY (all calls): arrays of the stated length.
     unsafe {
@@ -698,7 +630,7 @@ fn change_catalog(n: u32) {
 
 #[test]
 fn provider_config_change_notifies() {
-    start();
+    start_with_base();
     // SAFETY (all calls): live locals; overlapped requests complete before their locals die.
     unsafe {
         assert_eq!(

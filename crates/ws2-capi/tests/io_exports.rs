@@ -7,6 +7,7 @@
 
 mod common;
 
+use common::{pair, start_with_base, SENTINEL};
 use std::ptr::null_mut;
 use ws2_32::client::*;
 use ws2_32::io::{CancelIo, CancelIoEx, SetFileCompletionNotificationModes};
@@ -18,73 +19,7 @@ use ws2_32::last_error;
 use ws2_32::winsock::{WSACloseEvent, WSACreateEvent};
 use ws2_abi::*;
 
-const SENTINEL: u32 = 0x5EED;
 const LONG_MS: DWORD = 10_000;
-
-/// WSAStartup once for the process with the default catalog and the base provider built beside
-/// this test (Winsock state is process-wide; nothing here calls WSACleanup).
-fn start() {
-    static STARTED: std::sync::Once = std::sync::Once::new();
-    STARTED.call_once(|| {
-        let status = std::process::Command::new(env!("CARGO"))
-            .args(["build", "--quiet", "-p", "ws2-base", "--lib"])
-            .args(
-                common::profile_dir()
-                    .ends_with("release")
-                    .then_some("--release"),
-            )
-            .status()
-            .expect("cargo build -p ws2-base");
-        assert!(status.success());
-        std::env::remove_var("WS2EMU_CATALOG");
-        std::env::set_var("WS2EMU_LIBDIR", common::profile_dir());
-        // SAFETY: a writable WSADATA.
-        let mut data: WSADATA = unsafe { std::mem::zeroed() };
-        assert_eq!(unsafe { ws2_32::winsock::WSAStartup(0x0202, &mut data) }, 0);
-    });
-}
-
-fn loopback() -> SOCKADDR_IN {
-    // SAFETY: all-zero is a valid sockaddr_in.
-    let mut a: SOCKADDR_IN = unsafe { std::mem::zeroed() };
-    a.sin_family = AF_INET as ADDRESS_FAMILY;
-    // SAFETY: IN_ADDR is four bytes in network order.
-    unsafe {
-        std::ptr::write_unaligned(
-            std::ptr::addr_of_mut!(a.sin_addr).cast::<[u8; 4]>(),
-            [127, 0, 0, 1],
-        )
-    };
-    a
-}
-
-/// A connected TCP pair through the base provider: (client, server side).
-fn pair() -> (SOCKET, SOCKET) {
-    start();
-    let listener = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    assert_ne!(listener, INVALID_SOCKET);
-    let mut a = loopback();
-    let len = std::mem::size_of::<SOCKADDR_IN>() as i32;
-    // SAFETY: a valid sockaddr of `len` bytes; writable for getsockname.
-    unsafe {
-        assert_eq!(bind(listener, std::ptr::addr_of!(a).cast(), len), 0);
-        assert_eq!(listen(listener, 4), 0);
-        let mut n = len;
-        assert_eq!(
-            getsockname(listener, std::ptr::addr_of_mut!(a).cast(), &mut n),
-            0
-        );
-    }
-    let client = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    // SAFETY: as above.
-    let server = unsafe {
-        assert_eq!(connect(client, std::ptr::addr_of!(a).cast(), len), 0);
-        accept(listener, null_mut(), null_mut())
-    };
-    assert_ne!(server, INVALID_SOCKET);
-    assert_eq!(closesocket(listener), 0);
-    (client, server)
-}
 
 /// A pending request: its overlapped, its buffer and WSABUF (kept alive until completion).
 struct Pending {
@@ -267,7 +202,7 @@ fn cancel_io_touches_only_the_calling_threads_requests() {
 
 #[test]
 fn errors_for_handles_that_are_not_sockets_and_bad_flags() {
-    start();
+    start_with_base();
     let event = WSACreateEvent();
     for h in [event as HANDLE, 0x4000_1234usize as HANDLE, null_mut()] {
         last_error::set(SENTINEL);
@@ -368,7 +303,7 @@ fn wait_readable(s: SOCKET) {
 /// whose requests only that provider knows) cannot be cancelled or given completion modes here.
 #[test]
 fn minted_sockets_are_not_supported() {
-    start();
+    start_with_base();
     let mut errno = 0;
     // SAFETY: a writable errno.
     let s = unsafe { ws2_32::upcalls::wpu_create_socket_handle(1001, 0x1234, &mut errno) };

@@ -4,14 +4,15 @@
 //! (no network). Every error path checks the return value and the last error (sentinel first).
 #![allow(unsafe_code)] // calls the extern "system" exports
 
-use std::ffi::{c_char, CStr, CString};
+mod common;
+
+use common::{c, sentinel, start};
+use std::ffi::{c_char, CStr};
 use std::mem::zeroed;
 use std::ptr::{null, null_mut};
 use ws2_32::last_error;
 use ws2_32::names::*;
 use ws2_abi::*;
-
-const SENTINEL: u32 = 0x5EED;
 
 /// getnameinfo's expected error and its seven arguments.
 type Case = (
@@ -24,23 +25,6 @@ type Case = (
     u32,
     i32,
 );
-
-fn start() {
-    static STARTED: std::sync::Once = std::sync::Once::new();
-    STARTED.call_once(|| {
-        // SAFETY: a writable WSADATA.
-        let mut data: WSADATA = unsafe { zeroed() };
-        assert_eq!(unsafe { ws2_32::winsock::WSAStartup(0x0202, &mut data) }, 0);
-    });
-}
-
-fn sentinel() {
-    last_error::set(SENTINEL);
-}
-
-fn c(s: &str) -> CString {
-    CString::new(s).unwrap()
-}
 
 fn hints(flags: i32, family: i32, socktype: i32, protocol: i32) -> ADDRINFOA {
     // SAFETY: all-zero is the "no hints" value.

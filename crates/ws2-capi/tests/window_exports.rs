@@ -3,6 +3,9 @@
 //! Rust `extern "system"` functions logging to a thread-local (each test body runs on a fresh
 //! thread, which owns its windows, so procedures run there).
 
+mod common;
+
+use common::{message_window, on_fresh_thread, wide, window_class};
 use std::cell::RefCell;
 use std::ptr::{null, null_mut};
 use ws2_32::kernel32::{CloseHandle, CreateEventW, SetEvent};
@@ -68,52 +71,6 @@ unsafe extern "system" fn subclass_proc(
     77
 }
 
-fn on_fresh_thread<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-    std::thread::spawn(f).join().expect("test thread panicked")
-}
-
-fn w(s: &str) -> Vec<u16> {
-    s.encode_utf16().chain([0]).collect()
-}
-
-fn class_ex(name: &[u16], proc_: WNDPROC) -> WNDCLASSEXW {
-    WNDCLASSEXW {
-        cbSize: std::mem::size_of::<WNDCLASSEXW>() as UINT,
-        style: 0,
-        lpfnWndProc: proc_,
-        cbClsExtra: 0,
-        cbWndExtra: 0,
-        hInstance: null_mut(),
-        hIcon: null_mut(),
-        hCursor: null_mut(),
-        hbrBackground: null_mut(),
-        lpszMenuName: null(),
-        lpszClassName: name.as_ptr(),
-        hIconSm: null_mut(),
-    }
-}
-
-/// CreateWindowExW(HWND_MESSAGE) with `param` as lpParam.
-fn create(class: &[u16], param: usize) -> HWND {
-    // SAFETY: `class` is a NUL-terminated string.
-    unsafe {
-        CreateWindowExW(
-            0,
-            class.as_ptr(),
-            null(),
-            0,
-            0,
-            0,
-            0,
-            0,
-            HWND_MESSAGE,
-            null_mut(),
-            null_mut(),
-            param as LPVOID,
-        )
-    }
-}
-
 fn empty_msg() -> MSG {
     MSG {
         hwnd: null_mut(),
@@ -128,13 +85,13 @@ fn empty_msg() -> MSG {
 #[test]
 fn register_create_post_get_dispatch_round_trip() {
     on_fresh_thread(|| {
-        let name = w("window_exports_round_trip");
-        let class = class_ex(&name, Some(logging_proc));
+        let name = wide("window_exports_round_trip");
+        let class = window_class(&name, Some(logging_proc));
         // SAFETY: a valid WNDCLASSEXW.
         let atom = unsafe { RegisterClassExW(&class) };
         assert_ne!(atom, 0, "RegisterClassExW: {}", GetLastError());
 
-        let hwnd = create(&name, 0xc0ffee);
+        let hwnd = message_window(&name, 0xc0ffee);
         assert!(!hwnd.is_null(), "CreateWindowExW: {}", GetLastError());
         assert_eq!(logged(), [WM_NCCREATE, WM_CREATE]);
         assert_eq!(
@@ -188,8 +145,8 @@ fn register_create_post_get_dispatch_round_trip() {
 #[test]
 fn failures_set_the_documented_last_error() {
     on_fresh_thread(|| {
-        let name = w("window_exports_errors");
-        let class = class_ex(&name, Some(logging_proc));
+        let name = wide("window_exports_errors");
+        let class = window_class(&name, Some(logging_proc));
         // SAFETY: valid structures and strings throughout; NULL where the test says so.
         unsafe {
             assert_ne!(RegisterClassExW(&class), 0);
@@ -205,16 +162,16 @@ fn failures_set_the_documented_last_error() {
             assert_eq!(GetLastError(), ERROR_INVALID_PARAMETER);
 
             SetLastError(SENTINEL);
-            assert!(create(&w("window_exports_no_such_class"), 0).is_null());
+            assert!(message_window(&wide("window_exports_no_such_class"), 0).is_null());
             assert_eq!(GetLastError(), ERROR_CANNOT_FIND_WND_CLASS);
             SetLastError(SENTINEL);
             assert_eq!(
-                UnregisterClassW(w("window_exports_no_such_class").as_ptr(), null_mut()),
+                UnregisterClassW(wide("window_exports_no_such_class").as_ptr(), null_mut()),
                 FALSE
             );
             assert_eq!(GetLastError(), ERROR_CLASS_DOES_NOT_EXIST);
 
-            let hwnd = create(&name, 0);
+            let hwnd = message_window(&name, 0);
             assert!(!hwnd.is_null());
             SetLastError(SENTINEL);
             assert_eq!(UnregisterClassW(name.as_ptr(), null_mut()), FALSE);
@@ -291,12 +248,15 @@ fn failures_set_the_documented_last_error() {
 #[test]
 fn refused_creation_returns_null_with_last_error_zero() {
     on_fresh_thread(|| {
-        let name = w("window_exports_refused");
+        let name = wide("window_exports_refused");
         // SAFETY: valid structures and strings.
         unsafe {
-            assert_ne!(RegisterClassExW(&class_ex(&name, Some(refusing_proc))), 0);
+            assert_ne!(
+                RegisterClassExW(&window_class(&name, Some(refusing_proc))),
+                0
+            );
             SetLastError(SENTINEL);
-            assert!(create(&name, 0).is_null());
+            assert!(message_window(&name, 0).is_null());
             assert_eq!(GetLastError(), 0);
         }
         assert_eq!(logged(), [WM_NCCREATE, WM_NCDESTROY]);
@@ -331,13 +291,13 @@ fn wm_quit_makes_get_message_return_zero() {
 #[test]
 fn window_longs_and_subclassing() {
     on_fresh_thread(|| {
-        let name = w("window_exports_longs");
-        let mut class = class_ex(&name, Some(logging_proc));
+        let name = wide("window_exports_longs");
+        let mut class = window_class(&name, Some(logging_proc));
         class.cbWndExtra = 8;
         // SAFETY: valid structures and strings.
         unsafe {
             assert_ne!(RegisterClassExW(&class), 0);
-            let hwnd = create(&name, 0);
+            let hwnd = message_window(&name, 0);
             assert_eq!(
                 GetWindowLongPtrW(hwnd, GWLP_WNDPROC),
                 logging_proc as *const () as LONG_PTR
@@ -378,7 +338,7 @@ fn null_window_procedure_and_atom_names() {
     // Divergences: a NULL lpfnWndProc gets DefWindowProcW (Windows would fault calling it);
     // registering under an integer atom name is refused (no GlobalAddAtom here).
     on_fresh_thread(|| {
-        let name = w("window_exports_null_proc");
+        let name = wide("window_exports_null_proc");
         let wc = WNDCLASSW {
             style: 0,
             lpfnWndProc: None,
@@ -394,7 +354,7 @@ fn null_window_procedure_and_atom_names() {
         // SAFETY: valid structures and strings.
         unsafe {
             assert_ne!(RegisterClassW(&wc), 0);
-            let hwnd = create(&name, 0);
+            let hwnd = message_window(&name, 0);
             assert!(
                 !hwnd.is_null(),
                 "DefWindowProc answered WM_NCCREATE with TRUE"

@@ -362,14 +362,7 @@ fn the_non_ifs_sample_lsp_hands_out_its_own_accept_ex_and_connect_ex() {
         assert!([listener, accepted, client]
             .iter()
             .all(|s| *s != INVALID_SOCKET));
-        let mut addr = loopback(0);
-        assert_eq!(bind(listener, (&addr as *const SOCKADDR_IN).cast(), 16), 0);
-        assert_eq!(listen(listener, 1), 0);
-        let mut len = 16;
-        assert_eq!(
-            getsockname(listener, (&mut addr as *mut SOCKADDR_IN).cast(), &mut len),
-            0
-        );
+        let addr = listen_on_loopback(listener);
         let any = loopback(0);
         assert_eq!(bind(client, (&any as *const SOCKADDR_IN).cast(), 16), 0);
 

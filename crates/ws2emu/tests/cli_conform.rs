@@ -206,10 +206,10 @@ fn bad_arguments_are_one_line_errors() {
     }
 }
 
-/// Builds examples/providers/broken/`name`.c into `dir` (mode 0755, trusted by the loader).
-fn build_broken(dir: &Path, name: &str) -> PathBuf {
+/// Builds the provider `source` into the shared library `out` (C11, warnings as errors, the
+/// shims' headers; mode 0755, trusted by the loader).
+fn build_provider(source: &Path, out: &Path) {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let library = dir.join(format!("lib{name}.so"));
     let status = Command::new("gcc")
         .args([
             "-std=c11", "-shared", "-fPIC", "-Wall", "-Wextra", "-Werror",
@@ -221,13 +221,24 @@ fn build_broken(dir: &Path, name: &str) -> PathBuf {
         ])
         .arg("-I")
         .arg(repo.join("shims/include"))
-        .arg(repo.join(format!("examples/providers/broken/{name}.c")))
+        .arg(source)
         .arg("-o")
-        .arg(&library)
+        .arg(out)
         .status()
         .expect("run gcc");
-    assert!(status.success(), "gcc {name}.c");
-    std::fs::set_permissions(&library, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let name = source.file_name().unwrap_or_default().to_string_lossy();
+    assert!(status.success(), "gcc {name}");
+    std::fs::set_permissions(out, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// Builds examples/providers/broken/`name`.c into `dir` (mode 0755, trusted by the loader).
+fn build_broken(dir: &Path, name: &str) -> PathBuf {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let library = dir.join(format!("lib{name}.so"));
+    build_provider(
+        &repo.join(format!("examples/providers/broken/{name}.c")),
+        &library,
+    );
     library
 }
 
@@ -353,24 +364,7 @@ __declspec(dllexport) int WSPAPI WSPStartup(WORD version, LPWSPDATA data,
     )
     .unwrap();
     let library = dir.join("libuse_after_free.so");
-    let status = Command::new("gcc")
-        .args([
-            "-std=c11", "-shared", "-fPIC", "-Wall", "-Wextra", "-Werror",
-        ])
-        .args([
-            "-fvisibility=hidden",
-            "-fshort-wchar",
-            "-Wno-unknown-pragmas",
-            "-I",
-        ])
-        .arg(repo.join("shims/include"))
-        .arg(&source)
-        .arg("-o")
-        .arg(&library)
-        .status()
-        .expect("run gcc");
-    assert!(status.success(), "gcc use_after_free.c");
-    std::fs::set_permissions(&library, std::fs::Permissions::from_mode(0o755)).unwrap();
+    build_provider(&source, &library);
     let args = [
         "--under",
         UNDER,

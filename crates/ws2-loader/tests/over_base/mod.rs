@@ -40,11 +40,12 @@ pub fn last_error() -> u32 {
     ws2_32::last_error::get()
 }
 
-/// A connected pair through the installed chain: (listener, client, server).
-pub unsafe fn connected_pair() -> (SOCKET, SOCKET, SOCKET) {
+/// Binds `listener` to 127.0.0.1 on a free port and listens (backlog 1): its address.
+///
+/// # Safety
+/// `listener` is a TCP socket of the client API, not yet bound.
+pub unsafe fn listen_on_loopback(listener: SOCKET) -> SOCKADDR_IN {
     unsafe {
-        let listener = socket(AF_INET, SOCK_STREAM, 0);
-        assert_ne!(listener, INVALID_SOCKET, "socket: {}", last_error());
         let mut addr = loopback(0);
         assert_eq!(bind(listener, (&addr as *const SOCKADDR_IN).cast(), 16), 0);
         assert_eq!(listen(listener, 1), 0);
@@ -53,6 +54,16 @@ pub unsafe fn connected_pair() -> (SOCKET, SOCKET, SOCKET) {
             getsockname(listener, (&mut addr as *mut SOCKADDR_IN).cast(), &mut len),
             0
         );
+        addr
+    }
+}
+
+/// A connected pair through the installed chain: (listener, client, server).
+pub unsafe fn connected_pair() -> (SOCKET, SOCKET, SOCKET) {
+    unsafe {
+        let listener = socket(AF_INET, SOCK_STREAM, 0);
+        assert_ne!(listener, INVALID_SOCKET, "socket: {}", last_error());
+        let addr = listen_on_loopback(listener);
         let client = socket(AF_INET, SOCK_STREAM, 0);
         assert_eq!(
             connect(client, (&addr as *const SOCKADDR_IN).cast(), 16),
