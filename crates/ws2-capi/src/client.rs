@@ -462,12 +462,17 @@ pub unsafe extern "system" fn WSADuplicateSocketA(
 /// closesocket: the provider's WSPCloseSocket; an IFS registration ends with it.
 #[no_mangle]
 pub extern "system" fn closesocket(s: SOCKET) -> i32 {
+    // Taken before the provider closes its descriptor: afterwards the value may already be
+    // another thread's new socket (see Runtime::unregister_ifs_entry).
+    let registration = runtime().ifs_entry(s);
     let result = api_int("closesocket", s, |p, e| {
         // SAFETY: validated slot; errno is a local of api_int.
         unsafe { p.lpWSPCloseSocket.unwrap()(s, e) }
     });
     if result == 0 {
-        runtime().unregister_ifs(s);
+        if let Some(entry) = &registration {
+            runtime().unregister_ifs_entry(s, entry);
+        }
         crate::kernel32::forget_handle_flags(s);
     }
     result

@@ -76,18 +76,16 @@ pub unsafe extern "system" fn WSAStartup(requested: WORD, data: *mut WSADATA) ->
 /// catalog snapshot stays until the next WSAStartup after the last WSACleanup replaces it.
 #[no_mangle]
 pub extern "system" fn WSACleanup() -> i32 {
-    ffi_boundary("WSACleanup", SOCKET_ERROR, || match runtime().stop() {
-        Ok(()) => {
-            // Provider loader (issue 4): the last WSACleanup runs one WSPCleanup per started
-            // provider and unloads it (spec checklist 63). No lock is held here; the upcalls
-            // still work while the providers clean up.
-            if !runtime().is_started() {
-                runtime().cleaning_up(|| {
-                    crate::loader::cleanup_providers();
-                });
-            }
-            0
-        }
+    // Provider loader (issue 4): the last WSACleanup runs one WSPCleanup per started provider
+    // and unloads it (spec checklist 63), with the upcalls still working, before another
+    // thread's WSAStartup can start Winsock again (it waits; the providers' own calls do not).
+    let cleanup = || {
+        runtime().cleanup(|| {
+            crate::loader::cleanup_providers();
+        })
+    };
+    ffi_boundary("WSACleanup", SOCKET_ERROR, || match cleanup() {
+        Ok(()) => 0,
         Err(e) => fail_api(e, SOCKET_ERROR),
     })
 }

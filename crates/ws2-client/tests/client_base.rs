@@ -99,3 +99,30 @@ fn events() {
         assert_eq!(record.iErrorCode.len(), FD_MAX_EVENTS);
     }
 }
+
+/// Two threads cycling WSAStartup, socket, bind, closesocket, WSACleanup. The base provider's
+/// handles are its descriptors, which the system hands out again as soon as one is closed: a
+/// closesocket on one thread must never forget the other thread's new socket that got the same
+/// value (it used to, and that socket's next call failed with WSAENOTSOCK); and a WSAStartup
+/// waits for another thread's last WSACleanup to finish cleaning up the providers.
+#[test]
+fn concurrent_startup_socket_close_cleanup_cycles() {
+    drop(start()); // the base provider is built and the environment set
+    let any: SocketAddr = "127.0.0.1:0".parse().unwrap();
+    let cycles = |_| {
+        for _ in 0..200 {
+            let winsock = Winsock::startup(0x0202).unwrap();
+            let socket = Socket::udp(&any).unwrap();
+            socket.bind(&any).unwrap();
+            assert!(socket.local_addr().unwrap().port() != 0);
+            socket.close().unwrap();
+            winsock.cleanup().unwrap();
+        }
+    };
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..2).map(|i| scope.spawn(move || cycles(i))).collect();
+        for worker in workers {
+            worker.join().unwrap();
+        }
+    });
+}

@@ -8,6 +8,7 @@ use crate::port::Port;
 use crate::signal::Signal;
 use crate::thread::ThreadObject;
 use crate::window::Window;
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU16, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, RwLock, RwLockReadGuard, RwLockWriteGuard};
@@ -87,7 +88,9 @@ pub struct Runtime {
     catalog: OnceLock<RwLock<Catalog>>,
     /// Where the catalog is stored (`WS2EMU_CATALOG`, read once).
     store: OnceLock<Store>,
-    /// Serialises the first WSAStartup's snapshot with concurrent WSAStartup calls.
+    /// Serialises WSAStartup with WSAStartup and WSACleanup: the first WSAStartup's snapshot, and
+    /// the last WSACleanup's provider clean-up, which no other thread's WSAStartup may overtake
+    /// (it would start using providers that are being cleaned up).
     startup: Mutex<()>,
     /// Successful WSAStartup calls not yet matched by WSACleanup, plus started providers.
     started: AtomicUsize,
@@ -96,6 +99,12 @@ pub struct Runtime {
     cleaning_up: AtomicUsize,
     /// The Winsock version the process negotiated (MAKEWORD order), 0 before WSAStartup.
     version: AtomicU16,
+}
+
+thread_local! {
+    /// Set while this thread runs the last WSACleanup's provider clean-up (it holds the
+    /// WSAStartup/WSACleanup lock).
+    static SERIALISED: Cell<bool> = const { Cell::new(false) };
 }
 
 /// The process-wide runtime (a constant-initialised static: no lazy check on the hot path).
@@ -157,7 +166,7 @@ impl Runtime {
     /// the last WSACleanup), the view is replaced by the stored catalog; then
     /// [`start`](Self::start). A store that cannot be read fails the call and starts nothing.
     pub fn startup(&self, version: u16) -> std::result::Result<(), CatalogError> {
-        let _serial = self.startup.lock().unwrap_or_else(|p| p.into_inner());
+        let _serial = self.serial();
         if !self.is_started() {
             let fresh = self.store().load()?;
             *self.catalog_mut() = fresh;
@@ -187,6 +196,36 @@ impl Runtime {
 
     pub fn is_started(&self) -> bool {
         self.started.load(Ordering::SeqCst) > 0
+    }
+
+    /// The WSAStartup/WSACleanup lock, unless this thread already holds it (a provider calling
+    /// WSAStartup or WSACleanup from its WSPCleanup).
+    fn serial(&self) -> Option<MutexGuard<'_, ()>> {
+        if SERIALISED.with(Cell::get) {
+            return None;
+        }
+        Some(self.startup.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    /// WSACleanup's part: undoes one [`start`](Self::start) (`WSANOTINITIALISED` when nothing
+    /// is started); the last one runs `on_last` (the providers' WSPCleanup) before any other
+    /// thread's WSAStartup can start Winsock again, as Windows serialises them, and with the
+    /// upcalls still available to it.
+    pub fn cleanup(&self, on_last: impl FnOnce()) -> Result<()> {
+        let _serial = self.serial();
+        self.stop()?;
+        if !self.is_started() {
+            struct Held;
+            impl Drop for Held {
+                fn drop(&mut self) {
+                    SERIALISED.with(|s| s.set(false));
+                }
+            }
+            SERIALISED.with(|s| s.set(true));
+            let _held = Held;
+            self.cleaning_up(on_last);
+        }
+        Ok(())
     }
 
     /// Runs `cleanup` (the providers' WSPCleanup after the last WSACleanup) with the upcalls
@@ -304,6 +343,25 @@ impl Runtime {
     /// Forgets an IFS registration (the socket was closed).
     pub fn unregister_ifs(&self, handle: usize) -> Option<Arc<SocketEntry>> {
         self.ifs().remove(&handle)
+    }
+
+    /// The IFS registration of `handle`, if it is one.
+    pub fn ifs_entry(&self, handle: usize) -> Option<Arc<SocketEntry>> {
+        self.ifs().get(&handle).cloned()
+    }
+
+    /// Forgets `entry`, the registration `handle` had when its closesocket began, but not a
+    /// newer one: an IFS handle is the provider's descriptor, which the system may hand to
+    /// another thread's new socket (registered under the same value) as soon as the provider
+    /// closed it, before closesocket returns here.
+    pub fn unregister_ifs_entry(&self, handle: usize, entry: &Arc<SocketEntry>) {
+        let mut registrations = self.ifs();
+        if registrations
+            .get(&handle)
+            .is_some_and(|current| Arc::ptr_eq(current, entry))
+        {
+            registrations.remove(&handle);
+        }
     }
 
     /// Number of IFS registrations.
