@@ -11,7 +11,6 @@
 use crate::error::{Result, WinError};
 use crate::wait::{self, Wait, WaitOutcome, WakeSource};
 use std::collections::VecDeque;
-use std::os::fd::{AsRawFd, RawFd};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 use ws2_os::Notifier;
@@ -114,8 +113,8 @@ impl Port {
 }
 
 impl WakeSource for Port {
-    fn wake_fd(&self) -> RawFd {
-        self.notifier.as_raw_fd()
+    fn notifier(&self) -> &Notifier {
+        &self.notifier
     }
 
     fn is_ready(&self) -> bool {

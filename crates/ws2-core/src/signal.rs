@@ -5,15 +5,16 @@
 //! it (it releases one waiter); a semaphore is signalled while its count is above zero and each
 //! satisfied wait takes one unit. `SetEvent`/`ResetEvent` are idempotent.
 //!
-//! Emulation: the count lives under a mutex and is the truth; a [`Notifier`] (eventfd) mirrors
-//! "count > 0" so that waits can sleep in poll(2) on many objects at once. The notifier is
-//! cleared under the lock whenever the count drops to 0, and raised *after* the lock is released
-//! when the count rises from 0 (so a woken waiter never finds the lock still held by the thread
-//! that woke it). A raise that lands after a later reset is stale: the wait engine clears it
-//! ([`Signal::clear_if_unsignalled`]) when poll reports it, so no wake-up is lost and none spins.
+//! Emulation: the count lives under a mutex and is the truth; a [`Notifier`] wakes waiters when
+//! it may have risen (its futex word for a wait on this object alone, its eventfd for waiters
+//! polling several objects at once). The notifier's descriptor is cleared under the lock
+//! whenever the count drops to 0 (no system call unless a poller made it readable), and raised
+//! *after* the lock is released when the count rises from 0 (so a woken waiter never finds the
+//! lock still held by the thread that woke it). A raise that lands after a later reset is stale:
+//! the wait engine clears it ([`Signal::clear_if_unsignalled`]) when poll reports it, and a futex
+//! waiter takes a fresh snapshot, so no wake-up is lost and none spins.
 
 use crate::error::{Result, WinError};
-use std::os::fd::{AsRawFd, RawFd};
 use std::sync::{Arc, Mutex, MutexGuard};
 use ws2_os::Notifier;
 
@@ -211,18 +212,11 @@ impl Signal {
     }
 }
 
-#[cfg(test)]
 impl Signal {
-    /// The notifier, to stage races in tests.
+    /// The notifier raised when the object may have become signalled: a hint for the wait
+    /// engine, not the truth.
     pub(crate) fn notifier(&self) -> &Notifier {
         &self.notifier
-    }
-}
-
-impl AsRawFd for Signal {
-    /// Readable while the object is (probably) signalled; a hint for poll(2), not the truth.
-    fn as_raw_fd(&self) -> RawFd {
-        self.notifier.as_raw_fd()
     }
 }
 

@@ -8,7 +8,7 @@
 //!
 //! Emulation: every OS thread that touches ws2emu gets a [`ThreadObject`] on first use (a
 //! thread-local owns it). Its queue is a mutex-protected `VecDeque`, and a [`Notifier`] (the
-//! doorbell) is raised when an APC arrives so that an alertable wait sleeping in poll(2) wakes.
+//! doorbell) is raised when an APC arrives so that an alertable wait wakes.
 //! APCs are Rust closures: the C ABI crate wraps a C routine and its context in one, so this
 //! crate never calls foreign code directly. The thread-local's destructor marks the object
 //! exited, drops pending APCs unrun and signals the object.
@@ -16,7 +16,6 @@
 use crate::error::{Result, WinError};
 use crate::signal::{Signal, SignalKind};
 use std::collections::{HashMap, VecDeque};
-use std::os::fd::{AsRawFd, RawFd};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, Weak};
 use ws2_os::Notifier;
 
@@ -131,9 +130,9 @@ impl ThreadObject {
         &self.exited
     }
 
-    /// The descriptor raised when an APC is queued.
-    pub(crate) fn doorbell_fd(&self) -> RawFd {
-        self.doorbell.as_raw_fd()
+    /// The notifier raised when an APC is queued.
+    pub(crate) fn doorbell(&self) -> &Notifier {
+        &self.doorbell
     }
 
     fn exit(&self) {

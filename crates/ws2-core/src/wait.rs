@@ -11,25 +11,29 @@
 //!   wait returns WAIT_IO_COMPLETION; a non-alertable wait never runs APCs;
 //! - a timeout of zero polls; `None` never times out; a wait never ends before its timeout.
 //!
-//! Emulation: objects are checked under their locks; when nothing is ready the thread sleeps in
-//! poll(2) on the objects' notifiers, its APC doorbell (alertable waits) and an extra source
-//! (the message queue, for MsgWait), then checks again. Wake-ups are hints; the locked state is
-//! the truth, so a lost race just means one more loop.
+//! Emulation: objects are checked under their locks; when nothing is ready the thread sleeps on
+//! the objects' notifiers, its APC doorbell (alertable waits) and an extra source (the message
+//! queue, for MsgWait), then checks again. Wake-ups are hints; the locked state is the truth, so
+//! a lost race just means one more loop. When exactly one notifier can end the wait (one object,
+//! not alertable, no extra source; SleepEx's doorbell alone; GetMessage's queue alone) the thread
+//! sleeps on that notifier's futex word, with the sequence snapshot taken before the checks;
+//! otherwise it registers as a poller on every notifier (before the checks) and sleeps in
+//! poll(2) on their descriptors. See [`ws2_os::Notifier`] for why neither misses a raise.
 
 use crate::error::{Result, WinError};
 use crate::signal::Signal;
 use crate::thread;
-use std::os::fd::{AsRawFd, RawFd};
+use std::os::fd::AsRawFd;
 use std::time::{Duration, Instant};
-use ws2_os::PollSet;
+use ws2_os::{Notifier, PollRegistration, PollSet};
 
 /// MAXIMUM_WAIT_OBJECTS.
 pub const MAX_OBJECTS: usize = ws2_abi::MAXIMUM_WAIT_OBJECTS as usize;
 
 /// Something other than a kernel object that can end a wait (the thread's message queue).
 pub trait WakeSource {
-    /// Readable when [`is_ready`](Self::is_ready) may have become true.
-    fn wake_fd(&self) -> RawFd;
+    /// Raised when [`is_ready`](Self::is_ready) may have become true.
+    fn notifier(&self) -> &Notifier;
     /// Whether the wait should end now.
     fn is_ready(&self) -> bool;
     /// Called when the wake descriptor was readable but the source was not ready: clear the
@@ -74,20 +78,29 @@ pub fn wait(request: &Wait<'_>) -> Result<WaitOutcome> {
         None
     };
     let deadline = request.timeout.map(|t| Instant::now() + t);
+    // With one object, wait-all and wait-any are the same wait (and this one allocates nothing).
+    let wait_all = request.wait_all && objects.len() != 1;
+    let single = single_notifier(request, me.as_deref());
     let mut poll = PollSet::new();
     // What each descriptor of the last poll stands for.
     let mut polled: Vec<Polled> = Vec::new();
+    let mut registrations: Vec<PollRegistration<'_>> = Vec::new();
+    // Whether this pass's checks were preceded by the futex snapshot or the poll registrations,
+    // so that sleeping after them cannot miss a raise. The first pass checks without either
+    // (a wait that is satisfied at once touches no notifier).
+    let mut armed = false;
     loop {
-        let waiting_on = if request.wait_all {
+        let seen = single.filter(|_| armed).map(Notifier::sequence);
+        let waiting_on = if wait_all {
             match try_all(objects) {
                 Ok(()) => return Ok(WaitOutcome::Object(0)),
-                Err(unsignalled) => unsignalled,
+                Err(unsignalled) => Some(unsignalled),
             }
         } else {
             if let Some(index) = objects.iter().position(|o| o.try_acquire()) {
                 return Ok(WaitOutcome::Object(index));
             }
-            (0..objects.len()).collect()
+            None // all of them
         };
         if request.extra.is_some_and(|e| e.is_ready()) {
             return Ok(WaitOutcome::Extra);
@@ -100,6 +113,19 @@ pub fn wait(request: &Wait<'_>) -> Result<WaitOutcome> {
         let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
         if remaining == Some(Duration::ZERO) {
             return Ok(WaitOutcome::Timeout);
+        }
+        if !armed {
+            armed = true;
+            if single.is_none() {
+                registrations.extend(objects.iter().map(|o| o.notifier().register_poller()));
+                registrations.extend(request.extra.map(|e| e.notifier().register_poller()));
+                registrations.extend(me.as_ref().map(|t| t.doorbell().register_poller()));
+            }
+            continue; // check again, now that a raise cannot be missed
+        }
+        if let (Some(notifier), Some(seen)) = (single, seen) {
+            notifier.wait_for_raise(seen, remaining);
+            continue;
         }
         // Wake-ups the last poll reported that did not end the wait are stale (a raise that
         // landed after the state changed back): clear them, or poll would return at once again.
@@ -114,19 +140,33 @@ pub fn wait(request: &Wait<'_>) -> Result<WaitOutcome> {
         }
         poll.clear();
         polled.clear();
-        for index in waiting_on {
-            poll.push(objects[index].as_raw_fd());
+        let all = 0..objects.len();
+        for index in waiting_on.unwrap_or_else(|| all.collect()) {
+            poll.push(objects[index].notifier().as_raw_fd());
             polled.push(Polled::Object(index));
         }
         if let Some(extra) = request.extra {
-            poll.push(extra.wake_fd());
+            poll.push(extra.notifier().as_raw_fd());
             polled.push(Polled::Extra);
         }
         if let Some(me) = &me {
-            poll.push(me.doorbell_fd());
+            poll.push(me.doorbell().as_raw_fd());
             polled.push(Polled::Doorbell);
         }
         poll.wait(remaining).map_err(|_| WinError::GEN_FAILURE)?;
+    }
+}
+
+/// The one notifier that can end this wait, when there is exactly one: the futex path.
+fn single_notifier<'a>(
+    request: &Wait<'a>,
+    me: Option<&'a thread::ThreadObject>,
+) -> Option<&'a Notifier> {
+    match (request.objects, request.extra, me) {
+        ([object], None, None) => Some(object.notifier()),
+        ([], Some(extra), None) => Some(extra.notifier()),
+        ([], None, Some(me)) => Some(me.doorbell()),
+        _ => None,
     }
 }
 
@@ -282,14 +322,21 @@ mod tests {
 
     #[test]
     fn a_stale_wake_up_is_cleared_not_spun_on() {
-        // A raise that lands after the object was reset (the setter raises after unlocking).
-        let e = event(false);
-        e.notifier().raise();
-        assert_eq!(wait_any(&[&e], 30, false), WaitOutcome::Timeout);
+        // A raise that lands after the object was reset (the setter raises after unlocking),
+        // seen by a poll waiter (two objects) and by a futex waiter (one object).
+        let (e, other) = (event(false), event(false));
+        {
+            let _poller = e.notifier().register_poller();
+            e.notifier().raise();
+        }
+        assert!(e.notifier().is_raised());
+        assert_eq!(wait_any(&[&e, &other], 30, false), WaitOutcome::Timeout);
         assert!(
             !e.notifier().is_raised(),
             "the wait cleared the stale wake-up"
         );
+        e.notifier().raise();
+        assert_eq!(wait_any(&[&e], 30, false), WaitOutcome::Timeout);
         // The same for the APC doorbell of an alertable wait.
         let me = thread::current().unwrap();
         me.queue_apc(Box::new(|| {})).unwrap();

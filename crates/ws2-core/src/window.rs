@@ -21,9 +21,9 @@
 //!   is available: without `MWMO_INPUTAVAILABLE`, only input that arrived since the thread last
 //!   looked at its queue (GetMessage, PeekMessage, MsgWait) counts.
 //!
-//! Emulation: a [`MessageQueue`] is a mutex-protected `VecDeque` plus a [`Notifier`] (eventfd)
-//! that the wait engine polls through [`WakeSource`]: a blocked `GetMessage` sleeps in poll(2)
-//! and is woken by the poster, never by spinning. The queue also records which windows are alive,
+//! Emulation: a [`MessageQueue`] is a mutex-protected `VecDeque` plus a [`Notifier`] that the
+//! wait engine sleeps on through [`WakeSource`]: a blocked `GetMessage` sleeps on its futex word
+//! (MsgWait with objects polls its eventfd) and is woken by the poster, never by spinning. The queue also records which windows are alive,
 //! so "post to a destroyed window" and "purge its queued messages" are decided under one lock.
 //! Window procedures are Rust closures (`ws2-capi` wraps C procedures), called with no lock held so
 //! that they may re-enter any function here.
@@ -48,7 +48,6 @@ use crate::runtime::{runtime, Object};
 use crate::thread::{self, ThreadObject};
 use crate::wait::{self, Wait, WaitOutcome, WakeSource};
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::os::fd::{AsRawFd, RawFd};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
@@ -397,8 +396,8 @@ struct MessageWaiter<'a> {
 }
 
 impl WakeSource for MessageWaiter<'_> {
-    fn wake_fd(&self) -> RawFd {
-        self.queue.notifier.as_raw_fd()
+    fn notifier(&self) -> &Notifier {
+        &self.queue.notifier
     }
 
     fn is_ready(&self) -> bool {
@@ -415,8 +414,8 @@ struct InputWaiter<'a> {
 }
 
 impl WakeSource for InputWaiter<'_> {
-    fn wake_fd(&self) -> RawFd {
-        self.queue.notifier.as_raw_fd()
+    fn notifier(&self) -> &Notifier {
+        &self.queue.notifier
     }
 
     fn is_ready(&self) -> bool {

@@ -2,7 +2,8 @@
 //!
 //! Everything above it (the object model, the catalog, the upcalls) is safe Rust built on three
 //! primitives:
-//! - [`Notifier`]: a pollable, level-triggered flag that any thread can raise (eventfd, with a
+//! - [`Notifier`]: a wake-up hint any thread can raise, slept on through a futex word (one
+//!   notifier) or polled through its descriptor by registered pollers (eventfd, with a
 //!   pipe as the fallback where eventfd is unavailable);
 //! - [`PollSet`]: waiting until any of a set of descriptors is readable or a deadline passes;
 //! - [`current_thread_id`]: the kernel id of the calling thread;
@@ -28,7 +29,7 @@ pub use descriptor::{is_open_descriptor, open_descriptor_count};
 pub use errno::{last_errno, last_wsa_error, wsa, wsa_error_from_errno};
 pub use file::{read_file, replace_file_atomically, temporary_path, FileLock};
 pub use library::{is_mapped, object_path_of, OpenError, SharedLibrary};
-pub use notifier::Notifier;
+pub use notifier::{Notifier, PollRegistration};
 pub use poll::{PollSet, Readiness};
 pub use thread::current_thread_id;
 pub use trust::{check_trusted, insecure_allowed, Untrusted, INSECURE_ENV};

@@ -104,6 +104,7 @@ mod tests {
     #[test]
     fn reports_which_descriptor_is_ready() {
         let (a, b) = (Notifier::new().unwrap(), Notifier::new().unwrap());
+        let _pollers = (a.register_poller(), b.register_poller());
         let mut set = PollSet::new();
         set.push(a.as_raw_fd());
         set.push(b.as_raw_fd());
@@ -132,6 +133,7 @@ mod tests {
     #[test]
     fn wakes_when_another_thread_raises() {
         let a = std::sync::Arc::new(Notifier::new().unwrap());
+        let _poller = a.register_poller();
         let mut set = PollSet::new();
         set.push(a.as_raw_fd());
         let b = a.clone();
