@@ -31,8 +31,14 @@ fn setup() {
     std::env::remove_var("WS2EMU_CATALOG");
 }
 
+/// Taken by the tests that create sockets in a loop and by the one that checks a closed handle:
+/// the base provider's handles are descriptors, which the system may hand to another thread's
+/// next socket at once, so "closed means not a socket" holds only while nobody else opens one.
+static SOCKETS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 #[test]
 fn tcp_and_udp_echo_through_the_base_provider() {
+    let _sockets = SOCKETS.lock().unwrap_or_else(|e| e.into_inner());
     let winsock = start();
     assert_eq!(winsock.version(), 0x0202);
     for loopback in ["127.0.0.1:0", "[::1]:0"] {
@@ -107,6 +113,7 @@ fn events() {
 /// waits for another thread's last WSACleanup to finish cleaning up the providers.
 #[test]
 fn concurrent_startup_socket_close_cleanup_cycles() {
+    let _sockets = SOCKETS.lock().unwrap_or_else(|e| e.into_inner());
     drop(start()); // the base provider is built and the environment set
     let any: SocketAddr = "127.0.0.1:0".parse().unwrap();
     let cycles = |_| {

@@ -8,10 +8,12 @@ use crate::port::Port;
 use crate::signal::Signal;
 use crate::thread::ThreadObject;
 use crate::window::Window;
-use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU16, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{
+    Arc, Condvar, Mutex, MutexGuard, OnceLock, RwLock, RwLockReadGuard, RwLockWriteGuard,
+};
+use std::thread::ThreadId;
 
 /// GetCurrentThread's pseudo handle, `(HANDLE)-2`.
 pub const CURRENT_THREAD_PSEUDO_HANDLE: usize = usize::MAX - 1;
@@ -90,8 +92,11 @@ pub struct Runtime {
     store: OnceLock<Store>,
     /// Serialises WSAStartup with WSAStartup and WSACleanup: the first WSAStartup's snapshot, and
     /// the last WSACleanup's provider clean-up, which no other thread's WSAStartup may overtake
-    /// (it would start using providers that are being cleaned up).
-    startup: Mutex<()>,
+    /// (it would start using providers that are being cleaned up). Holds the thread running
+    /// that clean-up, if any: no lock is held while the providers run; other threads wait on
+    /// `cleaned`.
+    startup: Mutex<Option<ThreadId>>,
+    cleaned: Condvar,
     /// Successful WSAStartup calls not yet matched by WSACleanup, plus started providers.
     started: AtomicUsize,
     /// Last WSACleanups still running the providers' WSPCleanup: a provider closes its events
@@ -99,12 +104,6 @@ pub struct Runtime {
     cleaning_up: AtomicUsize,
     /// The Winsock version the process negotiated (MAKEWORD order), 0 before WSAStartup.
     version: AtomicU16,
-}
-
-thread_local! {
-    /// Set while this thread runs the last WSACleanup's provider clean-up (it holds the
-    /// WSAStartup/WSACleanup lock).
-    static SERIALISED: Cell<bool> = const { Cell::new(false) };
 }
 
 /// The process-wide runtime (a constant-initialised static: no lazy check on the hot path).
@@ -120,7 +119,8 @@ impl Runtime {
             ifs_sockets: Mutex::new(BTreeMap::new()),
             catalog: OnceLock::new(),
             store: OnceLock::new(),
-            startup: Mutex::new(()),
+            startup: Mutex::new(None),
+            cleaned: Condvar::new(),
             started: AtomicUsize::new(0),
             cleaning_up: AtomicUsize::new(0),
             version: AtomicU16::new(0),
@@ -198,13 +198,15 @@ impl Runtime {
         self.started.load(Ordering::SeqCst) > 0
     }
 
-    /// The WSAStartup/WSACleanup lock, unless this thread already holds it (a provider calling
-    /// WSAStartup or WSACleanup from its WSPCleanup).
-    fn serial(&self) -> Option<MutexGuard<'_, ()>> {
-        if SERIALISED.with(Cell::get) {
-            return None;
+    /// The WSAStartup/WSACleanup lock, once no other thread is cleaning up the providers (the
+    /// cleaning thread itself goes on: a provider may call WSAStartup from its WSPCleanup).
+    fn serial(&self) -> MutexGuard<'_, Option<ThreadId>> {
+        let me = std::thread::current().id();
+        let mut serial = self.startup.lock().unwrap_or_else(|p| p.into_inner());
+        while serial.is_some_and(|cleaner| cleaner != me) {
+            serial = self.cleaned.wait(serial).unwrap_or_else(|p| p.into_inner());
         }
-        Some(self.startup.lock().unwrap_or_else(|p| p.into_inner()))
+        serial
     }
 
     /// WSACleanup's part: undoes one [`start`](Self::start) (`WSANOTINITIALISED` when nothing
@@ -212,19 +214,23 @@ impl Runtime {
     /// thread's WSAStartup can start Winsock again, as Windows serialises them, and with the
     /// upcalls still available to it.
     pub fn cleanup(&self, on_last: impl FnOnce()) -> Result<()> {
-        let _serial = self.serial();
+        let mut serial = self.serial();
         self.stop()?;
-        if !self.is_started() {
-            struct Held;
-            impl Drop for Held {
-                fn drop(&mut self) {
-                    SERIALISED.with(|s| s.set(false));
-                }
-            }
-            SERIALISED.with(|s| s.set(true));
-            let _held = Held;
-            self.cleaning_up(on_last);
+        if self.is_started() {
+            return Ok(());
         }
+        /// Lets the waiting WSAStartups go when the clean-up ends (also on unwind).
+        struct Cleaned<'a>(&'a Runtime);
+        impl Drop for Cleaned<'_> {
+            fn drop(&mut self) {
+                *self.0.startup.lock().unwrap_or_else(|p| p.into_inner()) = None;
+                self.0.cleaned.notify_all();
+            }
+        }
+        *serial = Some(std::thread::current().id());
+        drop(serial);
+        let _cleaned = Cleaned(self);
+        self.cleaning_up(on_last);
         Ok(())
     }
 
