@@ -99,9 +99,6 @@ pub struct Runtime {
     cleaned: Condvar,
     /// Successful WSAStartup calls not yet matched by WSACleanup, plus started providers.
     started: AtomicUsize,
-    /// Last WSACleanups still running the providers' WSPCleanup: a provider closes its events
-    /// and thread ids there, so the upcalls keep working until it returns.
-    cleaning_up: AtomicUsize,
     /// The Winsock version the process negotiated (MAKEWORD order), 0 before WSAStartup.
     version: AtomicU16,
 }
@@ -122,7 +119,6 @@ impl Runtime {
             startup: Mutex::new(None),
             cleaned: Condvar::new(),
             started: AtomicUsize::new(0),
-            cleaning_up: AtomicUsize::new(0),
             version: AtomicU16::new(0),
         }
     }
@@ -230,28 +226,20 @@ impl Runtime {
         *serial = Some(std::thread::current().id());
         drop(serial);
         let _cleaned = Cleaned(self);
-        self.cleaning_up(on_last);
+        on_last();
         Ok(())
     }
 
-    /// Runs `cleanup` (the providers' WSPCleanup after the last WSACleanup) with the upcalls
-    /// still available to it (see [`upcalls_available`](Self::upcalls_available)).
-    pub fn cleaning_up(&self, cleanup: impl FnOnce()) {
-        struct Done<'a>(&'a AtomicUsize);
-        impl Drop for Done<'_> {
-            fn drop(&mut self) {
-                self.0.fetch_sub(1, Ordering::SeqCst);
-            }
-        }
-        self.cleaning_up.fetch_add(1, Ordering::SeqCst);
-        let _done = Done(&self.cleaning_up);
-        cleanup();
-    }
-
     /// Whether a provider may use the upcalls that need Winsock started: after a WSAStartup
-    /// (or a provider start) and during the providers' WSPCleanup.
+    /// (or a provider start) and while the last WSACleanup runs the providers' WSPCleanup (a
+    /// provider closes its events and thread ids there).
     pub fn upcalls_available(&self) -> bool {
-        self.is_started() || self.cleaning_up.load(Ordering::SeqCst) > 0
+        self.is_started()
+            || self
+                .startup
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .is_some()
     }
 
     /// The version negotiated by the first WSAStartup.
@@ -416,8 +404,10 @@ mod tests {
         rt.start(0x0202);
         rt.stop().unwrap();
         assert!(!rt.upcalls_available(), "after the last WSACleanup");
+        rt.start(0x0202);
         let mut inside = None;
-        rt.cleaning_up(|| inside = Some((rt.is_started(), rt.upcalls_available())));
+        rt.cleanup(|| inside = Some((rt.is_started(), rt.upcalls_available())))
+            .unwrap();
         assert_eq!(inside, Some((false, true)), "during WSPCleanup");
         assert!(!rt.upcalls_available(), "after it");
     }
